@@ -1,0 +1,2 @@
+/// Clinical layer: lesions, validated scores, frozen model, assessment (being written).
+public enum Clinical {}

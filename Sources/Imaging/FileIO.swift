@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Small POSIX file helpers (no Foundation): whole-file reads and atomic writes.
+public enum FileIO {
+    /// Reads a whole file; refuses files larger than `limit` bytes.
+    public static func readBytes(_ path: String, limit: Int = 64 << 20) throws -> [UInt8] {
+        guard let f = fopen(path, "rb") else { throw IngestError(path, "cannot open: \(errnoText())") }
+        defer { fclose(f) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buf.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
+            if n > 0 { out += buf[0..<n] }
+            if out.count > limit { throw IngestError(path, "file larger than \(limit) bytes") }
+            if n < buf.count {
+                if ferror(f) != 0 { throw IngestError(path, "read error: \(errnoText())") }
+                break
+            }
+        }
+        return out
+    }
+
+    /// Reads a whole text file as UTF-8.
+    public static func readText(_ path: String, limit: Int = 64 << 20) throws -> String {
+        String(decoding: try readBytes(path, limit: limit), as: UTF8.self)
+    }
+
+    /// Writes `bytes` to `path` through a temporary file, fsync and rename, so a reader never sees a partial file.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let tmp = path + ".tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw IngestError(path, "cannot write: \(errnoText())") }
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let e = errnoText(); close(fd); unlink(tmp)
+                throw IngestError(path, "write failed: \(e)")
+            }
+            off += n
+        }
+        if fsync(fd) != 0 { let e = errnoText(); close(fd); unlink(tmp); throw IngestError(path, "fsync failed: \(e)") }
+        close(fd)
+        if rename(tmp, path) != 0 { let e = errnoText(); unlink(tmp); throw IngestError(path, "rename failed: \(e)") }
+        syncDirectory(of: path)
+    }
+
+    /// Text version of `writeAtomically`.
+    public static func writeAtomically(_ text: String, to path: String) throws {
+        try writeAtomically(Array(text.utf8), to: path)
+    }
+
+    /// fsyncs the folder holding `path` so a rename survives a power cut.
+    public static func syncDirectory(of path: String) {
+        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let fd = open(dir.isEmpty ? "/" : dir, O_RDONLY | O_DIRECTORY)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+
+    /// The current errno as text.
+    public static func errnoText() -> String { String(cString: strerror(errno)) }
+}

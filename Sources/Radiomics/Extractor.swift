@@ -1,0 +1,44 @@
+import Imaging
+
+/// Everything a feature family may read: the preprocessed region, its grey levels and the settings.
+public struct FeatureInput: Sendable {
+    public var region: Region
+    public var levels: GreyLevels
+    public var settings: ExtractionSettings
+    public init(region: Region, levels: GreyLevels, settings: ExtractionSettings) {
+        self.region = region; self.levels = levels; self.settings = settings
+    }
+}
+
+/// Runs preprocessing and every selected family, in a fixed order (the CSV's row order).
+public enum Extractor {
+    /// The families in report order, each with its entry point.
+    public static let families: [(ExtractionSettings.Family, @Sendable (FeatureInput) -> [Feature])] = [
+        (.morphology, Morphology.features),
+        (.localIntensity, LocalIntensity.features),
+        (.statistics, IntensityStatistics.features),
+        (.histogram, IntensityHistogram.features),
+        (.ivh, IntensityVolumeHistogram.features),
+        (.glcm, GLCM.features),
+        (.glrlm, GLRLM.features),
+        (.glszm, GLSZM.features),
+        (.gldzm, GLDZM.features),
+        (.ngtdm, NGTDM.features),
+        (.ngldm, NGLDM.features),
+    ]
+
+    /// Preprocesses `input` and computes the selected families.
+    public static func extract(_ input: ImageWithMask, settings: ExtractionSettings) throws -> [Feature] {
+        let region = try Preprocessing.prepare(input, settings: settings)
+        return try features(of: region, settings: settings)
+    }
+
+    /// Computes the selected families on an already preprocessed region.
+    public static func features(of region: Region, settings: ExtractionSettings) throws -> [Feature] {
+        let levels = try Discretiser.greyLevels(region, settings: settings)
+        let fi = FeatureInput(region: region, levels: levels, settings: settings)
+        var out: [Feature] = []
+        for (family, compute) in families where settings.includes(family) { out += compute(fi) }
+        return out
+    }
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Appliance
+
+@Suite struct ApplianceSmokeTests {
+    @Test func moduleLoads() { #expect(Bool(true)) }
+}
