@@ -18,7 +18,8 @@ public enum Preprocessing {
 /// Grey-level discretisation (stub — being written).
 public enum Discretiser {
     public static func greyLevels(_ region: Region, settings: ExtractionSettings) throws -> GreyLevels {
-        GreyLevels(dims: region.dims, spacing: region.spacing,
-                   levels: zip(region.intensities, region.intensityMask).map { $1 != 0 ? $0 : 0 }, count: 0)
+        // Only `.none` so far (digital phantom): the intensities are the grey levels.
+        let lv = zip(region.intensities, region.intensityMask).map { $1 != 0 ? $0 : 0 }
+        return GreyLevels(dims: region.dims, spacing: region.spacing, levels: lv, count: Int(lv.max() ?? 0))
     }
 }
