@@ -49,22 +49,22 @@ public struct ClinicalValues: Codable, Sendable, Equatable {
         var n = NormalisedValues()
         var warnings: [String] = []
         if let a = albumin {
-            n.albuminGramsPerL = try Units.convert(a, name: "albumin", units: [("g/l", 1), ("g/dl", 10)])
+            n.albuminGramsPerL = try Units.convert(a, name: "albumin", units: [("g/L", 1), ("g/dL", 10)])
             if let g = n.albuminGramsPerL, g < 10 || g > 70 {
                 warnings.append("albumin \(g) g/L is outside 10–70 g/L: check the unit (g/L vs g/dL)")
             }
         }
         if let b = bilirubin {
-            n.bilirubinMicromolPerL = try Units.convert(b, name: "bilirubin", units: [("umol/l", 1), ("mg/dl", 17.1)])
+            n.bilirubinMicromolPerL = try Units.convert(b, name: "bilirubin", units: [("umol/L", 1), ("mg/dL", 17.1)])
             if n.bilirubinMicromolPerL == 0 { throw ScoreInputError("bilirubin: must be greater than 0") }
         }
         if let f = afp {
             if let u = f.unit, Units.key(u) == "iu/ml" {
                 throw ScoreInputError("afp: IU/mL not accepted; convert to ng/mL with your laboratory's factor (commonly 1 IU/mL ≈ 1.21 ng/mL)")
             }
-            n.afpNanogramsPerML = try Units.convert(f, name: "afp", units: [("ng/ml", 1), ("ug/l", 1)])
+            n.afpNanogramsPerML = try Units.convert(f, name: "afp", units: [("ng/mL", 1), ("ug/L", 1)])
         }
-        if let s = ast { n.astUnitsPerL = try Units.convert(s, name: "ast", units: [("u/l", 1), ("iu/l", 1)]) }
+        if let s = ast { n.astUnitsPerL = try Units.convert(s, name: "ast", units: [("U/L", 1), ("IU/L", 1)]) }
         if let i = inr {
             guard i.isFinite, i > 0 else { throw ScoreInputError("inr: must be a positive number, got \(i)") }
             n.inr = i
@@ -138,7 +138,7 @@ enum Units {
         }
         guard v.value.isFinite, v.value >= 0 else { throw ScoreInputError("\(name): must be a finite number ≥ 0, got \(v.value)") }
         let k = key(u)
-        guard let f = units.first(where: { $0.0 == k })?.1 else {
+        guard let f = units.first(where: { key($0.0) == k })?.1 else {
             throw ScoreInputError("\(name): unknown unit '\(u)' (accepted: \(units.map { $0.0 }.joined(separator: ", ")))")
         }
         return f == 1 ? v.value : clean(v.value * f)

@@ -78,7 +78,7 @@ public struct ScoreReport: Codable, Sendable, Equatable {
             var line = "\(s.name):"
             if let v = s.value { line += " \(Scores.fmt(v, digits: s.name == "ALBI" ? 3 : 2))" }
             if let p = s.points { line += " \(p) points" }
-            if let g = s.group { line += s.name == "ALBI" ? " grade \(g)" : " group \(g)" }
+            if let g = s.group { line += s.name == "ALBI" ? " grade \(g)" : (g.count == 1 ? " group \(g)" : " \(g)") }
             out += line + "\n"
             for d in s.details { out += "    \(d)\n" }
         }
