@@ -96,8 +96,10 @@ struct NIfTIHeader {
             h.sclSlope = Double(r.f32(112)); h.sclInter = Double(r.f32(116))
         } else {
             guard b.count >= 540 else { throw IngestError(path, "truncated NIfTI-2 header (\(b.count) of 540 bytes)") }
-            let magic = Array(b[4..<12])
-            if magic == Array("n+2\0\r\n\u{1A}\n".utf8) { h.singleFile = true } else if magic == Array("ni2\0\r\n\u{1A}\n".utf8) { h.singleFile = false } else {
+            // The standard magic is "n+2\0\r\n\032\n"; libnifti 3.0.1 itself writes "n+2\0" and four zero bytes,
+            // so only the first four bytes are checked (the sizeof_hdr 540 check above already identifies NIfTI-2).
+            let magic = Array(b[4..<8])
+            if magic == Array("n+2\0".utf8) { h.singleFile = true } else if magic == Array("ni2\0".utf8) { h.singleFile = false } else {
                 throw IngestError(path, "not a NIfTI-2 file (bad magic)")
             }
             for i in 0..<8 {

@@ -115,6 +115,8 @@ public enum NIfTIWriter {
                 var h = nifti_2_header()
                 guard nifti_convert_nim2n2hdr(nim, &h) == 0 else { return 1 }
                 h.vox_offset = Int64(offset)
+                // libnifti 3.0.1 leaves bytes 4…7 of the magic zero; write the standard "n+2\0\r\n\032\n".
+                withUnsafeMutableBytes(of: &h.magic) { m in m[4] = 13; m[5] = 10; m[6] = 26; m[7] = 10 }
                 if bigEndian != isBigEndianHost { swap_nifti_header(&h, 2) }
                 withUnsafeBytes(of: h) { raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.prefix(headerSize))) }
             }
