@@ -91,7 +91,7 @@ public final class Journal: @unchecked Sendable {
     /// Appends one event durably (write + fsync) and updates the in-memory state.
     public func append(_ e: JournalEntry) throws {
         let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let line = Array(try enc.encode(e)) + [0x0A]
         try lock.locked {
             try FS.writeAll(fd, line, path: path)

@@ -64,7 +64,7 @@ public final class StatusWriter: @unchecked Sendable {
             status.updated = Clock.isoNow()
             do {
                 let enc = JSONEncoder()
-                enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+                enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
                 try FileIO.writeAtomically(Array(try enc.encode(status)) + [0x0A], to: path)
                 lastError = nil
             } catch {

@@ -69,7 +69,7 @@ public struct FeatureExtractionProcessor: StudyProcessor {
         let reason = "no assessment module yet"
         try FS.writeFile(Array(csv.utf8), to: FS.join(outputDir, "features.csv"))
         let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let r = Result(study: study.name, settings: settings.name, category: "amber", reason: reason, series: done)
         try FS.writeFile(Array(try enc.encode(r)) + [0x0A], to: FS.join(outputDir, "result.json"))
         let n = done.reduce(0) { $0 + $1.features }
