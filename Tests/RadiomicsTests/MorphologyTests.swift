@@ -87,6 +87,35 @@ import Imaging
         #expect(Self.close(try #require(Self.value(fs, "morph.integ.int")), 2 * v))
     }
 
+    /// Two voxels touching only along an edge, (1,1,1) and (2,2,1): the cube face between them is
+    /// ambiguous (diagonal inside corners) and the mesh keeps the voxels apart, so it is two
+    /// single-voxel octahedra: V = 2·(4/3)(½)³ = ⅓, A = 2·√3 (spacing 1). The same holds for a
+    /// body-diagonal pair (1,1,1), (2,2,2), which shares no face at all.
+    @Test(arguments: [(2, 2, 1), (2, 2, 2)])
+    func diagonalNeighboursStayApart(_ second: (Int, Int, Int)) throws {
+        let r = Self.region(Dims(4, 4, 4), Spacing(1, 1, 1), inside: [(1, 1, 1), second])
+        let mesh = try #require(SurfaceMesh.build(mask: r.morphMask, dims: r.dims, spacing: r.spacing))
+        #expect(mesh.faceCount == 16)
+        #expect(Self.close(mesh.volume, 1.0 / 3))
+        #expect(Self.close(mesh.area, 2 * 3.0.squareRoot()))
+    }
+
+    /// The direct pair sum and the FFT (Parseval) evaluation are two formulations of the same
+    /// sums; on an irregular 3-D ROI with varied intensities they agree to rounding.
+    @Test func moranGearyFormulationsAgree() throws {
+        var positions: [(Int, Int, Int)] = [], values: [Int32] = []
+        var seed: UInt32 = 12345
+        for k in 0..<5 { for j in 0..<7 { for i in 0..<9 {
+            seed = seed &* 1664525 &+ 1013904223
+            if seed >> 29 != 0 { positions.append((i, j, k)); values.append(Int32(seed >> 20 & 1023) - 300 + Int32(10 * i)) }
+        } } }
+        let s = Spacing(0.8, 0.8, 2.5)
+        let d = try SpatialAutocorrelation.compute(positions: positions, values: values, spacing: s, method: .direct).get()
+        let f = try SpatialAutocorrelation.compute(positions: positions, values: values, spacing: s, method: .spectral).get()
+        #expect(abs(d.moran - f.moran) < 1e-10)
+        #expect(abs(d.geary - f.geary) < 1e-10)
+    }
+
     /// Three voxels in a row, intensities 1, 0, 1 (spacing 1): μ = 2/3, y = (⅓, −⅔, ⅓), Σy² = ⅔.
     /// Weights 1, 1, ½ per unordered pair, Σw over ordered pairs = 5.
     /// Σ w·yᵢyⱼ = 2(−2/9 − 2/9 + 1/18) = −7/9 → I = 3/5 · (−7/9)/(2/3) = −0.7.

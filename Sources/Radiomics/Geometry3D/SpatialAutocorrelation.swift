@@ -65,7 +65,8 @@ public enum SpatialAutocorrelation {
     /// Σw, Σ w·yᵢyⱼ and Σ w·yᵢ² over ordered pairs i ≠ j, summed pair by pair.
     static func direct(positions: [(Int, Int, Int)], values: [Int32], mu: Double, lo: (Int, Int, Int),
                        ext: (Int, Int, Int), spacing: Spacing) -> (w: Double, yy: Double, y2m: Double) {
-        let w = weights(ext: ext, spacing: spacing)
+        // A weight table when the ROI box is small; a sparse ROI in a huge box computes each weight.
+        let table = ext.0 <= (1 << 22) / ext.1 / ext.2 ? weights(ext: ext, spacing: spacing) : nil
         let n = values.count
         let y = values.map { Double($0) - mu }
         var sw = 0.0, syy = 0.0, sy2 = 0.0
@@ -74,7 +75,14 @@ public enum SpatialAutocorrelation {
             var rw = 0.0, ry = 0.0
             for b in 0..<n where b != a {
                 let pb = positions[b]
-                let wab = w[(abs(pa.2 - pb.2) * ext.1 + abs(pa.1 - pb.1)) * ext.0 + abs(pa.0 - pb.0)]
+                let di = abs(pa.0 - pb.0), dj = abs(pa.1 - pb.1), dk = abs(pa.2 - pb.2)
+                let wab: Double
+                if let w = table {
+                    wab = w[(dk * ext.1 + dj) * ext.0 + di]
+                } else {
+                    let dx = Double(di) * spacing.x, dy = Double(dj) * spacing.y, dz = Double(dk) * spacing.z
+                    wab = 1 / (dx * dx + dy * dy + dz * dz).squareRoot()
+                }
                 rw += wab; ry += wab * y[b]
             }
             sw += rw; syy += y[a] * ry; sy2 += y[a] * y[a] * rw
