@@ -2,7 +2,7 @@ import Imaging
 
 /// The ROI surface mesh of the IBSI morphology chapter: marching cubes on the mask padded with one
 /// layer of zeros, iso-level 0.5, so every vertex is the midpoint of a grid edge joining an inside
-/// and an outside voxel centre. Vertices are kept as integer *doubled* voxel coordinates
+/// and an outside voxel centre (or, in a few ambiguous cube cases, the cube's centre). Vertices are kept as integer *doubled* voxel coordinates
 /// (2·i, 2·j, 2·k, +1 on the crossed axis), which makes the mesh volume an exact integer sum.
 ///
 /// Each cube's triangles come from `MarchingCubesTable` (Lewiner et al.'s case analysis evaluated
@@ -17,7 +17,8 @@ public struct SurfaceMesh: Sendable {
     public var faceCount: Int
     /// Σ a·(b×c) over the faces in doubled voxel units (exact; positive: normals point out of the ROI).
     public var signedDeterminantSum: Int64
-    /// Vertices, doubled voxel coordinates relative to the grid origin (may be −1).
+    /// Vertices, doubled voxel coordinates relative to the grid origin (may be −1): the edge
+    /// midpoints in grid order, then the cube centres used by ambiguous cases.
     public var vertices: [Point3]
 
     /// Builds the mesh of `mask` (1 = inside) on a grid of `dims` with voxel `spacing` (mm).
@@ -40,6 +41,7 @@ public struct SurfaceMesh: Sendable {
         var detSum: Int64 = 0
         var area = 0.0
         var faces = 0
+        var centres: [Point3] = []
         // Cubes whose lower corner is voxel (i, j, k); the padding layer is i = lo−1 … hi.
         for k in (lo.2 - 1)...hi.2 { for j in (lo.1 - 1)...hi.1 { for i in (lo.0 - 1)...hi.0 {
             var config = 0
@@ -48,6 +50,7 @@ public struct SurfaceMesh: Sendable {
             // Origin of the doubled coordinates: the padded box corner, so values stay small.
             let ox = Int64(2 * (i - lo.0 + 1)), oy = Int64(2 * (j - lo.1 + 1)), oz = Int64(2 * (k - lo.2 + 1))
             let tris = MarchingCubesTable.triangles[config]
+            if tris.contains(13) { centres.append(Point3(Int64(2 * i + 1), Int64(2 * j + 1), Int64(2 * k + 1))) }
             var t = 0
             while t + 2 < tris.count {
                 let a = code[Int(tris[t])], b = code[Int(tris[t + 1])], c = code[Int(tris[t + 2])]
@@ -76,7 +79,7 @@ public struct SurfaceMesh: Sendable {
             if here != inside(i, j + 1, k) { verts.append(Point3(Int64(2 * i), Int64(2 * j + 1), Int64(2 * k))) }
             if here != inside(i, j, k + 1) { verts.append(Point3(Int64(2 * i), Int64(2 * j), Int64(2 * k + 1))) }
         } } }
-        return SurfaceMesh(volume: volume, area: area, faceCount: faces, signedDeterminantSum: detSum, vertices: verts)
+        return SurfaceMesh(volume: volume, area: area, faceCount: faces, signedDeterminantSum: detSum, vertices: verts + centres)
     }
 }
 
