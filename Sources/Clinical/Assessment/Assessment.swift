@@ -60,7 +60,8 @@ public struct AssessmentOptions: Sendable {
                                  outlierSigma: 3, discretisation: .fixedBinNumber, binSize: nil, binNumber: 32),
     ]
 
-    func settings(for modality: String) -> ExtractionSettings {
+    /// The settings used for a phase of this modality.
+    public func settings(for modality: String) -> ExtractionSettings {
         settings[modality.uppercased()] ?? settings["CT"] ?? AssessmentOptions.defaultSettings["CT"]!
     }
     var ringName: String { "ring\(FeatureCSV.format(ringWidthMM))mm" }
@@ -100,10 +101,11 @@ public struct AssessmentResult: Codable, Sendable {
 public enum Assessment {
     public static let softwareVersion = "hccedge 0.1.0"
 
-    public static func run(_ study: StudyInput, options: AssessmentOptions, outputDir: String) throws -> AssessmentResult {
+    public static func run(_ study: StudyInput, options: AssessmentOptions, outputDir: String,
+                           warnings studyWarnings: [String] = []) throws -> AssessmentResult {
         guard !study.phases.isEmpty else { throw IngestError(study.id, "study has no phases") }
         var timings: [String: Int] = [:]
-        var warnings: [String] = []
+        var warnings = studyWarnings
         var summaries: [AssessmentResult.PhaseSummary] = []
         var features: [(String, Feature)] = []         // (column prefix, feature), in report order
         var overlay: OverlayInput? = nil
