@@ -13,12 +13,14 @@ public enum NGTDM {
     /// numerator per neighbourhood size W and divided only when a feature is computed. Sparse: only
     /// levels and sizes that occur are stored, so a fine discretisation never allocates a huge table.
     public struct Matrix: Sendable, MergeableMatrix {
+        /// The NGTDM row of one grey level.
         public struct Row: Sendable, Equatable {
             /// Grey level i and n_i, the number of its voxels with a valid neighbourhood.
             public var level: Int, count: Int64
             /// (W, Σ |i·W − S|) over those voxels, by W.
             public var numerators: [Numerator]
         }
+        /// Σ |i·W − S| over the voxels with `neighbours` = W ROI neighbours.
         public struct Numerator: Sendable, Equatable { public var neighbours: Int, sum: Int64 }
         /// Rows by level, n_i > 0.
         public let rows: [Row]

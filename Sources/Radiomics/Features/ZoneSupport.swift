@@ -8,6 +8,7 @@ import Imaging
 /// dependence count (NGLDM). Only non-zero cells are kept, sorted by (level, column), so a huge
 /// zone never allocates a huge dense matrix.
 public struct ZoneMatrix: Sendable {
+    /// One matrix element: `count` zones/neighbourhoods of grey level `level` with column value `column`.
     public struct Cell: Sendable, Equatable {
         public var level: Int, column: Int, count: Int64
         public init(level: Int, column: Int, count: Int64) { self.level = level; self.column = column; self.count = count }
