@@ -128,3 +128,31 @@ import Imaging
                morphMask: [UInt8](repeating: 1, count: v.count), intensityMask: [UInt8](repeating: 1, count: v.count))
     }
 }
+
+/// A crop read (ROI box + 10 mm, with its file offset and the file's dims, as the bounded-memory reader gives)
+/// preprocesses to the same region as the whole file: the grid is aligned on the file, not on the crop.
+@Suite struct CropInvarianceTests {
+    @Test(arguments: ["ibsi-ct-b", "ibsi-ct-c"])
+    func cropMatchesWholeFile(_ preset: String) throws {
+        let whole = try Ingest.load(imagePath: SharedData.ctPhantom.0, maskPath: SharedData.ctPhantom.1)
+        let d = whole.image.dims, sp = whole.image.spacing
+        let roi = try #require(whole.mask.boundingBox)
+        let box = roi.expanded(by: (Int((10 / sp.x).rounded(.up)), Int((10 / sp.y).rounded(.up)), Int((10 / sp.z).rounded(.up))), within: d)
+        let bd = box.dims
+        var iv = [Int32](repeating: 0, count: bd.count), mv = [UInt8](repeating: 0, count: bd.count)
+        for k in 0..<bd.z { for j in 0..<bd.y { for i in 0..<bd.x {
+            let n = d.index(box.lower.x + i, box.lower.y + j, box.lower.z + k)
+            iv[bd.index(i, j, k)] = whole.image.voxels[n]; mv[bd.index(i, j, k)] = whole.mask.voxels[n]
+        } } }
+        let g = Geometry(dims: bd, spacing: sp)
+        let off = (box.lower.x, box.lower.y, box.lower.z)
+        let crop = ImageWithMask(image: Volume(geometry: g, voxels: iv, offsetInFile: off),
+                                 mask: Mask(geometry: g, voxels: mv, offsetInFile: off), fileDims: d)
+        let s = try #require(ExtractionSettings.presets[preset])
+        let a = try Preprocessing.prepare(whole, settings: s), b = try Preprocessing.prepare(crop, settings: s)
+        #expect(a.dims == b.dims)
+        #expect(a.intensities == b.intensities)
+        #expect(a.morphMask == b.morphMask)
+        #expect(a.intensityMask == b.intensityMask)
+    }
+}

@@ -14,7 +14,9 @@ public enum Preprocessing {
 
     /// Preprocesses `input` per `settings`.
     /// - Parameter fileDims: dims of the whole image file the input was cut from (grid alignment is on the file's
-    ///   grid, as the IBSI and MIRP define it); nil = the input is the whole file.
+    ///   grid, as the IBSI and MIRP define it); nil = `input.fileDims`, else the input is taken as the whole file.
+    ///   For tricubic interpolation the input should extend ≥ 12 voxels beyond the ROI box + 6.2 mm so the
+    ///   spline prefilter sees (almost) the same data as on the whole image.
     public static func prepare(_ input: ImageWithMask, settings: ExtractionSettings, fileDims: Dims? = nil) throws -> Region {
         let img = input.image
         let d = img.dims
@@ -29,7 +31,11 @@ public enum Preprocessing {
         guard settings.intensityUnit > 0, settings.intensityUnit.isFinite else {
             throw PreprocessError("intensityUnit must be positive")
         }
-        let fd = fileDims ?? Dims(d.x + img.offsetInFile.x, d.y + img.offsetInFile.y, d.z + img.offsetInFile.z)
+        let fd = fileDims ?? input.fileDims ?? Dims(d.x + img.offsetInFile.x, d.y + img.offsetInFile.y, d.z + img.offsetInFile.z)
+        guard fd.x >= d.x + img.offsetInFile.x, fd.y >= d.y + img.offsetInFile.y, fd.z >= d.z + img.offsetInFile.z,
+              img.offsetInFile.x >= 0, img.offsetInFile.y >= 0, img.offsetInFile.z >= 0 else {
+            throw PreprocessError("the crop \(d) at offset \(img.offsetInFile) does not fit in the file dims \(fd)")
+        }
         let off = (img.offsetInFile.x, img.offsetInFile.y, img.offsetInFile.z)
 
         // New grid per axis (file coordinates). 2D mode: z untouched.
