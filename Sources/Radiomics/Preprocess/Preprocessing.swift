@@ -12,6 +12,16 @@ public enum Preprocessing {
     /// Radius (mm) of the 1 cm³ sphere of the local intensity peak, r = 10·(3/(4π))^(1/3) ≈ 6.2035 mm.
     public static let peakSphereRadius: Double = 10 * DetMath.cbrt(3 / (4 * DetMath.pi))
 
+    /// Margin (mm) the reader must keep around the ROI's bounding box so that preprocessing on the crop equals
+    /// preprocessing on the whole file: the local-intensity sphere + two new voxels of interpolation support,
+    /// plus 12 original voxels for the cubic spline prefilter (its influence decays as 0.268ⁿ; scipy pads 12 too).
+    public static func requiredMarginMM(settings: ExtractionSettings, spacing s: Spacing) -> Double {
+        let rs = settings.resampleSpacing ?? []
+        let newMax = rs.count == 3 ? max(rs[0], rs[1], settings.isSliceWise ? 0 : rs[2], s.x, s.y, s.z) : max(s.x, s.y, s.z)
+        let prefilter = settings.interpolation == .tricubicSpline && rs.count == 3 ? 12 * max(s.x, s.y, s.z) : 0
+        return peakSphereRadius + 2 * newMax + prefilter
+    }
+
     /// Preprocesses `input` per `settings`.
     /// - Parameter fileDims: dims of the whole image file the input was cut from (grid alignment is on the file's
     ///   grid, as the IBSI and MIRP define it); nil = `input.fileDims`, else the input is taken as the whole file.
