@@ -48,20 +48,24 @@ public struct ExtractionSettings: Codable, Sendable, Equatable {
     public var ngldmAlpha: Int
     /// Families to compute; nil = all.
     public var families: [Family]?
+    /// Texture aggregations to report instead of the mode's defaults (each family keeps its own kinds);
+    /// nil = the mode's. The digital phantom reference lists all of them.
+    public var textureAggregations: [Aggregation]?
 
     public init(name: String, mode: String = "3D", intensityUnit: Double = 1, resampleSpacing: [Double]? = nil,
                 interpolation: Interpolation = .linear, roundAfterInterpolation: Bool = true, maskThreshold: Double = 0.5,
                 resegmentLower: Double? = nil, resegmentUpper: Double? = nil, outlierSigma: Double? = nil,
                 discretisation: Discretisation = .fixedBinSize, binSize: Double? = 25, binNumber: Int? = nil,
                 binLowerBound: Double? = nil, ivhDiscretisation: Discretisation = .none, ivhBinSize: Double? = nil,
-                ivhBinNumber: Int? = nil, distance: Int = 1, ngldmAlpha: Int = 0, families: [Family]? = nil) {
+                ivhBinNumber: Int? = nil, distance: Int = 1, ngldmAlpha: Int = 0, families: [Family]? = nil,
+                textureAggregations: [Aggregation]? = nil) {
         self.name = name; self.mode = mode; self.intensityUnit = intensityUnit; self.resampleSpacing = resampleSpacing
         self.interpolation = interpolation; self.roundAfterInterpolation = roundAfterInterpolation
         self.maskThreshold = maskThreshold; self.resegmentLower = resegmentLower; self.resegmentUpper = resegmentUpper
         self.outlierSigma = outlierSigma; self.discretisation = discretisation; self.binSize = binSize
         self.binNumber = binNumber; self.binLowerBound = binLowerBound; self.ivhDiscretisation = ivhDiscretisation
         self.ivhBinSize = ivhBinSize; self.ivhBinNumber = ivhBinNumber; self.distance = distance
-        self.ngldmAlpha = ngldmAlpha; self.families = families
+        self.ngldmAlpha = ngldmAlpha; self.families = families; self.textureAggregations = textureAggregations
     }
 
     public var isSliceWise: Bool { mode == "2D" }
@@ -69,18 +73,26 @@ public struct ExtractionSettings: Codable, Sendable, Equatable {
 
     /// Aggregations reported for GLCM and GLRLM.
     public var matrixAggregations: [Aggregation] {
-        isSliceWise ? [.twoDAveraged, .twoDSliceMerged, .twoFiveDDirectionMerged, .twoFiveDMerged]
-                    : [.threeDAveraged, .threeDMerged]
+        if let t = textureAggregations {
+            return t.filter { [.twoDAveraged, .twoDSliceMerged, .twoFiveDDirectionMerged, .twoFiveDMerged,
+                               .threeDAveraged, .threeDMerged].contains($0) }
+        }
+        return isSliceWise ? [.twoDAveraged, .twoDSliceMerged, .twoFiveDDirectionMerged, .twoFiveDMerged]
+                            : [.threeDAveraged, .threeDMerged]
     }
     /// Aggregations reported for GLSZM, GLDZM, NGTDM and NGLDM.
-    public var zoneAggregations: [Aggregation] { isSliceWise ? [.twoD, .twoFiveD] : [.threeD] }
+    public var zoneAggregations: [Aggregation] {
+        if let t = textureAggregations { return t.filter { [.twoD, .twoFiveD, .threeD].contains($0) } }
+        return isSliceWise ? [.twoD, .twoFiveD] : [.threeD]
+    }
 }
 
 extension ExtractionSettings {
     /// Built-in presets: exactly the IBSI 1 settings for the digital phantom and CT configs A–E.
     public static let presets: [String: ExtractionSettings] = [
         "ibsi-digital-phantom": ExtractionSettings(
-            name: "ibsi-digital-phantom", mode: "3D", discretisation: .none, binSize: nil),
+            name: "ibsi-digital-phantom", mode: "3D", discretisation: .none, binSize: nil,
+            textureAggregations: Aggregation.allCases),
         "ibsi-ct-a": ExtractionSettings(
             name: "ibsi-ct-a", mode: "2D", resegmentLower: -500, resegmentUpper: 400,
             discretisation: .fixedBinSize, binSize: 25),

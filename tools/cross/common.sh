@@ -63,7 +63,7 @@ in_chroot() {
         mount --bind "$src" "$CH$dst"
         if [ "$mode" = ro ]; then mount -o remount,bind,ro "$CH$dst"; fi
       done <<<"$XBINDS"
-      unset XBINDS TMPDIR
+      unset XBINDS TMPDIR APT_CONFIG
       exec chroot "$CH" /usr/bin/env PATH="$CHROOT_PATH" HOME=/root LANG=C.UTF-8 "$@"
     ' in_chroot "$@"
 }
