@@ -84,7 +84,7 @@ public enum Ingest {
                     let q = ((v * slope + inter) / unit).rounded(.toNearestOrAwayFromZero)
                     if q.isFinite, q >= -2147483648, q <= 2147483647 { o[idx] = Int32(q); return }
                     if mask[idx] != 0 { if bad == nil { bad = (idx, v * slope + inter) } ; return }
-                    o[idx] = q.isNaN ? 0 : (q > 0 ? Int32.max : Int32.min)
+                    o[idx] = !q.isFinite || !(v * slope + inter).isFinite ? 0 : (q > 0 ? Int32.max : Int32.min)
                 }
             }
         }

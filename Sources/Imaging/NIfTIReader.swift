@@ -21,6 +21,15 @@ final class NIfTIFile {
         _ = silenceLibnifti
         self.path = path
         header = try NIfTIHeader.read(path)
+        if !header.singleFile {
+            // A .hdr/.img pair: name the missing data file ourselves (libnifti would only fail without a reason).
+            let lower = path.lowercased()
+            let stem = lower.hasSuffix(".hdr.gz") ? String(path.dropLast(6)) : (lower.hasSuffix(".hdr") ? String(path.dropLast(3)) : "")
+            let candidates = stem.isEmpty ? [] : [stem + "img", stem + "img.gz", stem + "IMG"]
+            guard candidates.contains(where: { access($0, R_OK) == 0 }) else {
+                throw IngestError(path, "image data file (.img) of this .hdr is missing")
+            }
+        }
         // The header is sane (dims, datatype, offset): now libnifti may parse it (header only, read_data = 0).
         guard let n = nifti_image_read(path, 0) else { throw IngestError(path, "libnifti could not read the header") }
         nim = n
@@ -96,6 +105,12 @@ final class NIfTIFile {
                 throw IngestError(dataPath, "\(what): voxel data end in slice \(k) of \(d.z)")
             }
             try body(k, UnsafeRawPointer(buf))
+        }
+        // gzip checks its CRC only when the stream's end is read: read one byte past the voxels so corrupt
+        // data that happened to inflate is still reported. (Extra bytes after the voxels are allowed.)
+        if nifti_is_gzfile(dataPath) != 0 {
+            let n = znzread(buf, 1, 1, f)
+            if n > 1 { throw IngestError(dataPath, "corrupt compressed data (gzip check failed)") }
         }
     }
 
