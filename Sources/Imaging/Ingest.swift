@@ -17,10 +17,14 @@ public enum Ingest {
     /// - unit: real value of one integer step of the loaded voxels.
     public static func load(imagePath: String, maskPath: String, label: Int? = nil, marginMM: Double = 0,
                             spacing: Spacing? = nil, unit: Double = 1) throws -> ImageWithMask {
+        try load(imagePath: imagePath, maskPath: maskPath, label: label, margin: { _ in marginMM }, spacing: spacing, unit: unit)
+    }
+
+    /// As above, with the margin (mm) chosen from the file's voxel spacing once the header is read
+    /// (preprocessing needs more context for coarse voxels and spline interpolation).
+    public static func load(imagePath: String, maskPath: String, label: Int? = nil, margin: (Spacing) -> Double,
+                            spacing: Spacing? = nil, unit: Double = 1) throws -> ImageWithMask {
         guard unit.isFinite, unit > 0 else { throw IngestError(imagePath, "unit must be positive, got \(unit)") }
-        guard marginMM.isFinite, marginMM >= 0, marginMM <= 1000 else {
-            throw IngestError(imagePath, "margin must be 0…1000 mm, got \(marginMM)")
-        }
         let jpegSpacing = spacing ?? Spacing(1, 1, 1)
         if JPEGStack.isJPEGInput(imagePath) || JPEGStack.isJPEGInput(maskPath) {
             guard jpegSpacing.x.isFinite, jpegSpacing.y.isFinite, jpegSpacing.z.isFinite,
@@ -44,6 +48,10 @@ public enum Ingest {
         }
         guard let roi = scan.boundingBox else {
             throw IngestError(maskPath, label.map { "empty mask: no voxel has label \($0)" } ?? "empty mask: no voxel inside")
+        }
+        let marginMM = margin(g.spacing)
+        guard marginMM.isFinite, marginMM >= 0, marginMM <= 1000 else {
+            throw IngestError(imagePath, "margin must be 0…1000 mm, got \(marginMM)")
         }
 
         // 3. The box to read: the ROI's bounding box plus the margin, converted to voxels per axis.
@@ -69,7 +77,8 @@ public enum Ingest {
         }
         let offset = (box.lower.x, box.lower.y, box.lower.z)
         return ImageWithMask(image: Volume(geometry: cropGeometry, voxels: voxels, unit: unit, offsetInFile: offset),
-                             mask: Mask(geometry: cropGeometry, voxels: maskVoxels, offsetInFile: offset))
+                             mask: Mask(geometry: cropGeometry, voxels: maskVoxels, offsetInFile: offset),
+                             fileDims: g.dims)
     }
 
     /// Sub-region read + scaling + rounding, with the NaN/Inf and range checks inside the ROI.

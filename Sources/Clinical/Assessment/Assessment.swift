@@ -197,8 +197,8 @@ public enum Assessment {
     public static func analyse(_ phase: PhaseInput, options: AssessmentOptions) throws -> PhaseAnalysis {
         let s = options.settings(for: phase.modality)
         let spacing = phase.spacing.flatMap { $0.count == 3 ? Spacing($0[0], $0[1], $0[2]) : nil }
-        let input = try Ingest.load(imagePath: phase.image, maskPath: phase.mask, label: phase.label ?? options.label,
-                                    marginMM: options.ringWidthMM + 10, spacing: spacing)
+        let input = try Extractor.load(image: phase.image, mask: phase.mask, label: phase.label ?? options.label,
+                                       settings: s, atLeastMM: options.ringWidthMM + 10, spacing: spacing)
         let (lesions, labels) = LesionFinder.find(input.mask, minimumVolumeML: options.minimumLesionML)
         guard !lesions.isEmpty else {
             throw IngestError(phase.mask, "no lesion of at least \(options.minimumLesionML) mL in the mask")
