@@ -138,9 +138,24 @@ struct MaskScan {
             geometry = f.geometry
             let d = f.geometry.dims, isFloat = f.header.datatype.isFloat
             let (slope, inter) = f.header.scaling
-            let dec = f.decoder, n = d.x * d.y
+            let dec = f.decoder, n = d.x * d.y, size = f.header.datatype.size
+            // Is a voxel whose stored value is 0 inside? (Only with an odd scl_inter or label 0.)
+            let zero = inter
+            let zeroInside = label.map { (isFloat ? zero.rounded(.toNearestOrAwayFromZero) : zero) == Double($0) }
+                ?? (isFloat ? zero > 0.5 : zero != 0)
+            // Integer mask, no scaling, no label: inside ⇔ some byte of the stored value is non-zero (any byte order).
+            let rawNonZero = label == nil && !isFloat && slope == 1 && inter == 0
             var flags = [Bool](repeating: false, count: n)
             try f.forEachSlice { k, raw in
+                // Most slices of a tumour mask are empty: skip them at memory speed.
+                if !zeroInside && MaskScan.allZero(raw, n * size) { return }
+                if rawNonZero {
+                    add(z: k, width: d.x, height: d.y) { i in
+                        for b in 0..<size where raw.load(fromByteOffset: i * size + b, as: UInt8.self) != 0 { return true }
+                        return false
+                    }
+                    return
+                }
                 flags.withUnsafeMutableBufferPointer { fl in
                     dec.forEach(raw, count: n) { i, v in
                         let x = v * slope + inter
@@ -151,6 +166,19 @@ struct MaskScan {
                 flags.withUnsafeBufferPointer { fl in add(z: k, width: d.x, height: d.y) { fl[$0] } }
             }
         }
+    }
+
+    /// True when `count` bytes at `p` are all zero.
+    static func allZero(_ p: UnsafeRawPointer, _ count: Int) -> Bool {
+        var i = 0
+        while i + 32 <= count {
+            let a = p.loadUnaligned(fromByteOffset: i, as: UInt64.self) | p.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+            let b = p.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self) | p.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+            if a | b != 0 { return false }
+            i += 32
+        }
+        while i < count { if p.load(fromByteOffset: i, as: UInt8.self) != 0 { return false }; i += 1 }
+        return true
     }
 
     /// Records the inside voxels of slice z (`inside(index)` for index = y·width + x).
