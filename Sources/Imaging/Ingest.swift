@@ -11,6 +11,9 @@ import CNIfTI
 /// exactly; float data (or fractional scaling) are rounded to the nearest integer multiple of `unit` (IBSI: "load
 /// as float, round to nearest integer" for CT, unit 1). NaN/Inf inside the ROI is an error; outside it becomes 0.
 public enum Ingest {
+    /// Largest region (bounding box + margin) loaded, in voxels: 2^28 (1 GiB of Int32), a whole 512×512×1024 CT.
+    public static let maxCropVoxels = 1 << 28
+
     /// Loads the ROI's bounding box of `imagePath` plus `marginMM` around it, with the mask on the same grid.
     /// - label: keep only mask voxels equal to it; nil = every non-zero voxel (> 0.5 for float masks).
     /// - spacing: voxel size for JPEG input (NIfTI carries its own); default 1 mm.
@@ -50,6 +53,9 @@ public enum Ingest {
         func voxels(_ mm: Double, _ s: Double) -> Int { marginMM == 0 ? 0 : Int((mm / s).rounded(.up)) }
         let box = roi.expanded(by: (voxels(marginMM, g.spacing.x), voxels(marginMM, g.spacing.y), voxels(marginMM, g.spacing.z)),
                                within: g.dims)
+        guard box.dims.count <= maxCropVoxels else {
+            throw IngestError(maskPath, "ROI bounding box \(box.dims) plus margin is larger than \(maxCropVoxels) voxels")
+        }
         let maskVoxels = scan.crop(box)
         let cropGeometry = g.cropped(to: box)
 

@@ -17,8 +17,12 @@ final class NIfTIFile {
     let dataPath: String
     let dataOffset: Int
 
-    init(_ path: String) throws {
+    init(_ given: String) throws {
         _ = silenceLibnifti
+        // The .img of a pair names its .hdr.
+        let lower = given.lowercased()
+        let path = lower.hasSuffix(".img") ? String(given.dropLast(3)) + "hdr"
+            : (lower.hasSuffix(".img.gz") ? String(given.dropLast(6)) + "hdr" : given)
         self.path = path
         header = try NIfTIHeader.read(path)
         if !header.singleFile {
