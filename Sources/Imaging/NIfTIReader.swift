@@ -104,8 +104,8 @@ final class NIfTIFile {
         defer { buf.deallocate() }
         for k in 0..<d.z {
             let n = znzread(buf, 1, sliceBytes, f)
-            guard n == sliceBytes else {
-                let what = n > sliceBytes ? "corrupt compressed data" : "truncated"
+            guard n == sliceBytes else {   // znzread returns (size_t)-1, seen as −1 here, on a zlib error
+                let what = n < 0 || n > sliceBytes ? "corrupt compressed data" : "truncated"
                 throw IngestError(dataPath, "\(what): voxel data end in slice \(k) of \(d.z)")
             }
             try body(k, UnsafeRawPointer(buf))
@@ -114,7 +114,7 @@ final class NIfTIFile {
         // data that happened to inflate is still reported. (Extra bytes after the voxels are allowed.)
         if nifti_is_gzfile(dataPath) != 0 {
             let n = znzread(buf, 1, 1, f)
-            if n > 1 { throw IngestError(dataPath, "corrupt compressed data (gzip check failed)") }
+            if n < 0 || n > 1 { throw IngestError(dataPath, "corrupt compressed data (gzip check failed)") }
         }
     }
 

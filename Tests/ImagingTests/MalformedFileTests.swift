@@ -94,6 +94,27 @@ import Glibc
         #expect(e?.contains("corrupt") == true || e?.contains("truncated") == true, "\(e ?? "no error")")
     }
 
+    @Test func gzipChecksumMismatch() throws {
+        let tmp = TempDir()
+        try Self.writeValid(tmp, image: "img.nii.gz", mask: "mask.nii.gz")
+        var msk = readAll(tmp.file("mask.nii.gz"))
+        msk[msk.count - 8] ^= 0xFF   // the CRC-32 in the gzip trailer: data inflate fine, the check fails
+        writeBytes(msk, tmp.file("crc.nii.gz"))
+        let e = errorText { _ = try Ingest.load(imagePath: tmp.file("img.nii.gz"), maskPath: tmp.file("crc.nii.gz")) }
+        #expect(e?.contains("crc.nii.gz: corrupt compressed data") == true, "\(e ?? "no error")")
+        // A mask large enough that the header read stops long before the trailer: caught by the slice stream.
+        let g = Geometry(dims: Dims(256, 256, 8), spacing: Spacing(1, 1, 1))
+        var v = [UInt8](repeating: 0, count: g.dims.count)
+        var state: UInt32 = 7
+        for i in v.indices { state = state &* 1664525 &+ 1013904223; v[i] = UInt8(state >> 31) }
+        try NIfTIWriter.write(Mask(geometry: g, voxels: v), path: tmp.file("big.nii.gz"))
+        var big = readAll(tmp.file("big.nii.gz"))
+        big[big.count - 8] ^= 0xFF
+        writeBytes(big, tmp.file("bigcrc.nii.gz"))
+        let e2 = errorText { _ = try NIfTISummary.of(tmp.file("bigcrc.nii.gz")) }
+        #expect(e2?.contains("bigcrc.nii.gz: corrupt compressed data") == true, "\(e2 ?? "no error")")
+    }
+
     @Test func renamedNonNIfTI() throws {
         let tmp = TempDir()
         try Self.writeValid(tmp)
