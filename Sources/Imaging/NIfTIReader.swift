@@ -39,6 +39,14 @@ final class NIfTIFile {
         nim = n
         var ok = false
         defer { if !ok { nifti_image_free(n) } }
+        // Axes past dim[0] may be stored as 0 (a 2-D file's dim[3]); libnifti keeps the 0, which would make
+        // nvox 0. Set them to 1 and let libnifti recompute nx…nw and nvox.
+        var fixed = false
+        withUnsafeMutableBytes(of: &n.pointee.dim) { raw in
+            let d = raw.bindMemory(to: Int64.self)
+            for i in 1..<8 where d[i] == 0 && i > Int(d[0]) { d[i] = 1; fixed = true }
+        }
+        if fixed { _ = nifti_update_dims_from_array(n) }
         guard let iname = n.pointee.iname else { throw IngestError(path, "no image data file found") }
         dataPath = String(cString: iname)
         dataOffset = Int(n.pointee.iname_offset)
