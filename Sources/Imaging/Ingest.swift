@@ -50,7 +50,7 @@ public enum Ingest {
         }
 
         // 3. The box to read: the ROI's bounding box plus the margin, converted to voxels per axis.
-        func voxels(_ mm: Double, _ s: Double) -> Int { marginMM == 0 ? 0 : Int((mm / s).rounded(.up)) }
+        func voxels(_ mm: Double, _ s: Double) -> Int { marginMM == 0 ? 0 : Int(min((mm / s).rounded(.up), 1e6)) }
         let box = roi.expanded(by: (voxels(marginMM, g.spacing.x), voxels(marginMM, g.spacing.y), voxels(marginMM, g.spacing.z)),
                                within: g.dims)
         guard box.dims.count <= maxCropVoxels else {
