@@ -94,6 +94,27 @@ import Glibc
         #expect(e?.contains("corrupt") == true || e?.contains("truncated") == true, "\(e ?? "no error")")
     }
 
+    @Test func gzipChecksumMismatch() throws {
+        let tmp = TempDir()
+        try Self.writeValid(tmp, image: "img.nii.gz", mask: "mask.nii.gz")
+        var msk = readAll(tmp.file("mask.nii.gz"))
+        msk[msk.count - 8] ^= 0xFF   // the CRC-32 in the gzip trailer: data inflate fine, the check fails
+        writeBytes(msk, tmp.file("crc.nii.gz"))
+        let e = errorText { _ = try Ingest.load(imagePath: tmp.file("img.nii.gz"), maskPath: tmp.file("crc.nii.gz")) }
+        #expect(e?.contains("crc.nii.gz: corrupt compressed data") == true, "\(e ?? "no error")")
+        // A mask large enough that the header read stops long before the trailer: caught by the slice stream.
+        let g = Geometry(dims: Dims(256, 256, 8), spacing: Spacing(1, 1, 1))
+        var v = [UInt8](repeating: 0, count: g.dims.count)
+        var state: UInt32 = 7
+        for i in v.indices { state = state &* 1664525 &+ 1013904223; v[i] = UInt8(state >> 31) }
+        try NIfTIWriter.write(Mask(geometry: g, voxels: v), path: tmp.file("big.nii.gz"))
+        var big = readAll(tmp.file("big.nii.gz"))
+        big[big.count - 8] ^= 0xFF
+        writeBytes(big, tmp.file("bigcrc.nii.gz"))
+        let e2 = errorText { _ = try NIfTISummary.of(tmp.file("bigcrc.nii.gz")) }
+        #expect(e2?.contains("bigcrc.nii.gz: corrupt compressed data") == true, "\(e2 ?? "no error")")
+    }
+
     @Test func renamedNonNIfTI() throws {
         let tmp = TempDir()
         try Self.writeValid(tmp)
@@ -161,5 +182,60 @@ import Glibc
         try NIfTIWriter.write(path: tmp.file("other.nii"), geometry: g, values: [Double](repeating: 1, count: g.dims.count), datatype: .uint8)
         let e = errorText { _ = try Ingest.load(imagePath: tmp.file("img.nii"), maskPath: tmp.file("other.nii")) }
         #expect(e?.contains("other.nii: mask does not match the image: \(words)") == true, "\(e ?? "no error")")
+    }
+}
+
+/// Every single-byte change of a valid header (four values per byte) either loads or throws — never traps.
+@Suite struct HeaderMutationTests {
+    @Test(arguments: [false, true])
+    func everyHeaderByte(_ bigEndian: Bool) throws {
+        let tmp = TempDir()
+        let g = Geometry(dims: Dims(6, 5, 4), spacing: Spacing(1, 1, 2))
+        try NIfTIWriter.write(path: tmp.file("img.nii"), geometry: g, values: (0..<120).map { Double($0 % 50) },
+                              datatype: .float32, bigEndian: bigEndian)
+        try NIfTIWriter.write(path: tmp.file("mask.nii"), geometry: g, values: (0..<120).map { $0 % 7 == 0 ? 1 : 0 },
+                              datatype: .uint8, bigEndian: bigEndian)
+        let valid = readAll(tmp.file("img.nii"))
+        var loaded = 0, refused = 0
+        for off in 0..<352 {
+            for v in Set([UInt8(0), 0xFF, 0x80, valid[off] ^ 1, 0x7F]) where v != valid[off] {
+                var b = valid
+                b[off] = v
+                writeBytes(b, tmp.file("bad.nii"))
+                if (try? Ingest.load(imagePath: tmp.file("bad.nii"), maskPath: tmp.file("mask.nii"), marginMM: 50)) != nil {
+                    loaded += 1
+                } else { refused += 1 }
+                _ = try? NIfTISummary.of(tmp.file("bad.nii"))
+                _ = try? Ingest.load(imagePath: tmp.file("img.nii"), maskPath: tmp.file("bad.nii"))
+            }
+        }
+        #expect(loaded > 0 && refused > 0)
+    }
+
+    /// A gzip file cut at every length, or with any byte flipped: an error, never a trap or a hang.
+    @Test func everyGzipCutAndFlip() throws {
+        let tmp = TempDir()
+        let g = Geometry(dims: Dims(16, 16, 4), spacing: Spacing(1, 1, 1))
+        try NIfTIWriter.write(path: tmp.file("img.nii.gz"), geometry: g, values: (0..<1024).map { Double(($0 * 37) % 301) },
+                              datatype: .int16)
+        try NIfTIWriter.write(path: tmp.file("mask.nii.gz"), geometry: g, values: (0..<1024).map { $0 % 5 == 0 ? 1 : 0 },
+                              datatype: .uint8)
+        let valid = readAll(tmp.file("img.nii.gz"))
+        var loaded: [Int] = []
+        for cut in 0..<valid.count {
+            writeBytes(Array(valid.prefix(cut)), tmp.file("cut.nii.gz"))
+            if (try? Ingest.load(imagePath: tmp.file("cut.nii.gz"), maskPath: tmp.file("mask.nii.gz"))) != nil { loaded.append(cut) }
+        }
+        // Every cut into the voxel data is refused (the ROI reaches the last slice). The sub-region reader stops
+        // after the last voxel it needs, so a cut that loses only the gzip trailer (8 bytes: CRC-32 + size) and
+        // the final empty deflate block goes unnoticed for the image — by design, nothing past the ROI is read.
+        #expect(loaded.allSatisfy { $0 >= valid.count - 10 }, "\(loaded) of \(valid.count)")
+        for off in stride(from: 10, to: valid.count, by: 3) {
+            var b = valid
+            b[off] ^= 0x55
+            writeBytes(b, tmp.file("flip.nii.gz"))
+            _ = try? Ingest.load(imagePath: tmp.file("flip.nii.gz"), maskPath: tmp.file("mask.nii.gz"))
+            _ = try? NIfTISummary.of(tmp.file("flip.nii.gz"))
+        }
     }
 }

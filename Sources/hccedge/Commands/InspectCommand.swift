@@ -45,6 +45,15 @@ struct InspectCommand: ParsableCommand {
         var failed = false
         for f in files {
             do {
+                if JPEGStack.isJPEGInput(f) {
+                    let (g, luma) = try JPEGStack.load(f, spacing: parsedSpacing ?? Spacing(1, 1, 1))
+                    let inside = luma.reduce(0) { $0 + ($1 >= 128 ? 1 : 0) }
+                    print("\(f):")
+                    print("  format      JPEG \(g.dims.z == 1 ? "image" : "slice stack") (luma 0…255)")
+                    print("  dims        \(g.dims.x) × \(g.dims.y) × \(g.dims.z) voxels")
+                    print("  values      \(luma.min() ?? 0) … \(luma.max() ?? 0); \(inside) voxels ≥ 128 (inside, as a mask)")
+                    continue
+                }
                 for line in try NIfTISummary.of(f).lines { print(line) }
             } catch {
                 printError("hccedge: error: \(error)")
