@@ -116,6 +116,27 @@ import Imaging
         #expect(Self.close(Self.value(rlm, "rlm.r.perc", .threeDAveraged), (2.0 / 3 + 12) / 13))
     }
 
+    // Distance δ = 2 on the 3×2 image: only 0° (2,0) finds pairs, 1–2 (row 0) and 1–3 (row 1):
+    //   M12 = M21 = 1, M13 = M31 = 1 (total 4); the other three directional matrices are empty.
+    //   joint max 1/4; contrast (2·1 + 2·4)/4 = 5/2.
+    @Test func distanceTwo() {
+        var image = Self.image
+        image.settings.distance = 2
+        let fs = GLCM.features(image)
+        for agg in [Aggregation.twoDAveraged, .twoDSliceMerged, .twoFiveDDirectionMerged, .twoFiveDMerged] {
+            #expect(Self.close(Self.value(fs, "cm.joint.max", agg), 0.25))
+            #expect(Self.close(Self.value(fs, "cm.contrast", agg), 2.5))
+        }
+    }
+
+    @Test func tooManyGreyLevelsIsReportedNotComputed() {
+        let n = 1100
+        let many = Self.input(levels: (1...n).map { Int32($0) }, dims: Dims(n, 1, 1), count: n)
+        for fs in [GLCM.features(many), GLRLM.features(many)] {
+            #expect(!fs.isEmpty && fs.allSatisfy { $0.value == nil && ($0.reason ?? "").contains("grey levels") })
+        }
+    }
+
     @Test func emptyAndSingleVoxelROIs() {
         let empty = Self.input(levels: [0, 0, 0, 0], dims: Dims(2, 2, 1), count: 0)
         let e1 = GLCM.features(empty), e2 = GLRLM.features(empty)
