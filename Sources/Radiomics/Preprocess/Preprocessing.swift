@@ -12,6 +12,9 @@ public enum Preprocessing {
     /// Radius (mm) of the 1 cm³ sphere of the local intensity peak, r = 10·(3/(4π))^(1/3) ≈ 6.2035 mm.
     public static let peakSphereRadius: Double = 10 * DetMath.cbrt(3 / (4 * DetMath.pi))
 
+    /// Largest resampled crop accepted (voxels); interpolation holds a few Double copies of it.
+    public static let maxBoxVoxels = 1 << 25
+
     /// Margin (mm) the reader must keep around the ROI's bounding box so that preprocessing on the crop equals
     /// preprocessing on the whole file: the local-intensity sphere + two new voxels of interpolation support,
     /// plus 12 original voxels for the cubic spline prefilter (its influence decays as 0.268ⁿ; scipy pads 12 too).
@@ -50,7 +53,10 @@ public enum Preprocessing {
 
         // New grid per axis (file coordinates). 2D mode: z untouched.
         let rs = settings.resampleSpacing
-        if let r = rs, r.count != 3 { throw PreprocessError("resampleSpacing needs 3 values (x, y, z)") }
+        if let r = rs {
+            guard r.count == 3 else { throw PreprocessError("resampleSpacing needs 3 values (x, y, z)") }
+            guard r.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw PreprocessError("resampleSpacing must be ≥ 0 mm (0 = keep), got \(r)") }
+        }
         let ax = [ResampledAxis(oldCount: fd.x, oldSpacing: sp.x, newSpacing: rs?[0]),
                   ResampledAxis(oldCount: fd.y, oldSpacing: sp.y, newSpacing: rs?[1]),
                   ResampledAxis(oldCount: fd.z, oldSpacing: sp.z, newSpacing: settings.isSliceWise ? nil : rs?[2])]
@@ -75,7 +81,11 @@ public enum Preprocessing {
             if lo >= hi { throw PreprocessError("the mask lies outside the resampled grid") }
             support.append(lo..<hi)
         }
-        let supportMask = sampleMask(input.mask, axes: ax, box: support, offset: inOff, threshold: settings.maskThreshold)
+        let supportCount = support.reduce(1) { $0 * $1.count }
+        guard supportCount <= maxBoxVoxels else {
+            throw PreprocessError("the resampled ROI box has \(supportCount) voxels (at most \(maxBoxVoxels)): use a coarser resampling spacing")
+        }
+        let supportMask = sampleMask(input.mask, bounds: maskBox, axes: ax, box: support, offset: inOff, threshold: settings.maskThreshold)
         guard let tight = boundingBox(supportMask, dims: Dims(support[0].count, support[1].count, support[2].count)) else {
             throw PreprocessError("the mask is empty after resampling (partial-volume threshold \(settings.maskThreshold))")
         }
@@ -88,7 +98,10 @@ public enum Preprocessing {
             box.append(max(0, lo - m)..<min(ax[a].count, hi + m))
         }
         let outDims = Dims(box[0].count, box[1].count, box[2].count)
-        let morph = sampleMask(input.mask, axes: ax, box: box, offset: inOff, threshold: settings.maskThreshold)
+        guard outDims.count <= maxBoxVoxels else {
+            throw PreprocessError("the resampled ROI box has \(outDims.count) voxels (at most \(maxBoxVoxels)): use a coarser resampling spacing")
+        }
+        let morph = sampleMask(input.mask, bounds: maskBox, axes: ax, box: box, offset: inOff, threshold: settings.maskThreshold)
         let values = sampleImage(img, axes: ax, box: box, offset: inOff, inDims: inN, settings: settings)
 
         // 3. Re-segmentation → intensity mask.
@@ -100,7 +113,7 @@ public enum Preprocessing {
 
     /// Interpolated mask on `box` of the new grid (linear, outside the input = 0), thresholded at `threshold`
     /// (compared after rounding to 6 decimals, as MIRP does: m ≥ threshold − 5·10⁻⁷).
-    static func sampleMask(_ mask: Mask, axes ax: [ResampledAxis], box: [Range<Int>], offset: [Int], threshold: Double) -> [UInt8] {
+    static func sampleMask(_ mask: Mask, bounds: Box, axes ax: [ResampledAxis], box: [Range<Int>], offset: [Int], threshold: Double) -> [UInt8] {
         let d = mask.dims
         let outDims = Dims(box[0].count, box[1].count, box[2].count)
         if ax.allSatisfy(\.isIdentity) {
@@ -115,7 +128,7 @@ public enum Preprocessing {
         }
         // The mask's bounding box plus one zero voxel on each side: clamped taps outside it read 0
         // (scipy mode='constant'), and the block stays small whatever the input size.
-        guard let mb = mask.boundingBox else { return [UInt8](repeating: 0, count: outDims.count) }
+        let mb = bounds
         let lo = [mb.lower.x - 1, mb.lower.y - 1, mb.lower.z - 1]
         let pd = Dims(mb.dims.x + 2, mb.dims.y + 2, mb.dims.z + 2)
         var padded = [Double](repeating: 0, count: pd.count)
