@@ -183,12 +183,15 @@ public enum Preprocessing {
         }
         let bd = Dims(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2])
         var vals = [Double](repeating: 0, count: bd.count)
-        for k in 0..<bd.z {
-            let z = Interpolator.clamp(lo[2] + k, d.z)
-            for j in 0..<bd.y {
-                let y = Interpolator.clamp(lo[1] + j, d.y)
-                for i in 0..<bd.x {
-                    vals[bd.index(i, j, k)] = Double(img.voxels[d.index(Interpolator.clamp(lo[0] + i, d.x), y, z)])
+        let xs = (0..<bd.x).map { Interpolator.clamp(lo[0] + $0, d.x) }
+        img.voxels.withUnsafeBufferPointer { src in
+            vals.withUnsafeMutableBufferPointer { dst in
+                for k in 0..<bd.z {
+                    let z = Interpolator.clamp(lo[2] + k, d.z)
+                    for j in 0..<bd.y {
+                        let row = d.index(0, Interpolator.clamp(lo[1] + j, d.y), z), o = bd.index(0, j, k)
+                        for i in 0..<bd.x { dst[o + i] = Double(src[row + xs[i]]) }
+                    }
                 }
             }
         }
@@ -196,14 +199,7 @@ public enum Preprocessing {
         let n = [bd.x, bd.y, bd.z]
         if cubic {
             // Prefilter only along resampled axes (an identity axis is sampled at the knots, where the spline equals the data).
-            let dd = blk.dims
-            for a in 0..<3 where !ax[a].isIdentity && n[a] > 1 {
-                switch a {
-                case 0: for k in 0..<dd.z { for j in 0..<dd.y { Interpolator.prefilterLine(&blk.values, start: dd.index(0, j, k), stride: 1, count: dd.x) } }
-                case 1: for k in 0..<dd.z { for i in 0..<dd.x { Interpolator.prefilterLine(&blk.values, start: dd.index(i, 0, k), stride: dd.x, count: dd.y) } }
-                default: for j in 0..<dd.y { for i in 0..<dd.x { Interpolator.prefilterLine(&blk.values, start: dd.index(i, j, 0), stride: dd.x * dd.y, count: dd.z) } }
-                }
-            }
+            for a in 0..<3 where !ax[a].isIdentity && n[a] > 1 { Interpolator.prefilter(&blk, axis: a) }
         }
         for a in 0..<3 {
             let taps = box[a].map { j -> Interpolator.Tap in

@@ -68,20 +68,47 @@ enum Interpolator {
     /// anti-causal recursions with pole z = √3 − 2 (Unser 1999). Causal start: Σ z^k c[k] over the first
     /// 40 samples (|z|^40 < 1e-22); anti-causal start: mirror-symmetric boundary.
     static func prefilterLine(_ c: inout [Double], start: Int, stride: Int, count n: Int) {
+        c.withUnsafeMutableBufferPointer { prefilter($0, base: start, stride: stride, count: n, width: 1) }
+    }
+
+    /// The same recursion on `width` adjacent lines at once (element k of line i at base + k·stride + i), so
+    /// y and z lines are filtered plane by plane, cache-friendly; every element sees the same operations.
+    static func prefilter(_ c: UnsafeMutableBufferPointer<Double>, base: Int, stride: Int, count n: Int, width: Int) {
         if n < 2 { return }
         let z = 3.0.squareRoot() - 2
-        for k in 0..<n { c[start + k * stride] *= 6 }
-        var sum = 0.0, zk = 1.0
-        for k in 0..<min(n, 40) { sum += zk * c[start + k * stride]; zk *= z }
-        c[start] = sum
-        for k in 1..<n { c[start + k * stride] += z * c[start + (k - 1) * stride] }
-        let last = start + (n - 1) * stride
-        c[last] = (z / (z * z - 1)) * (c[last] + z * c[last - stride])
+        for k in 0..<n { let b = base + k * stride; for i in 0..<width { c[b + i] *= 6 } }
+        var sum = [Double](repeating: 0, count: width)
+        var zk = 1.0
+        for k in 0..<min(n, 40) {
+            let b = base + k * stride
+            for i in 0..<width { sum[i] += zk * c[b + i] }
+            zk *= z
+        }
+        for i in 0..<width { c[base + i] = sum[i] }
+        for k in 1..<n {
+            let b = base + k * stride, p = b - stride
+            for i in 0..<width { c[b + i] += z * c[p + i] }
+        }
+        let last = base + (n - 1) * stride
+        let g = z / (z * z - 1)
+        for i in 0..<width { c[last + i] = g * (c[last + i] + z * c[last - stride + i]) }
         var k = n - 2
         while k >= 0 {
-            let i = start + k * stride
-            c[i] = z * (c[i + stride] - c[i])
+            let b = base + k * stride
+            for i in 0..<width { c[b + i] = z * (c[b + stride + i] - c[b + i]) }
             k -= 1
+        }
+    }
+
+    /// Prefilters a block along `axis` (0 = x, 1 = y, 2 = z).
+    static func prefilter(_ blk: inout Block, axis: Int) {
+        let d = blk.dims
+        blk.values.withUnsafeMutableBufferPointer { c in
+            switch axis {
+            case 0: for k in 0..<d.z { for j in 0..<d.y { prefilter(c, base: d.index(0, j, k), stride: 1, count: d.x, width: 1) } }
+            case 1: for k in 0..<d.z { prefilter(c, base: d.index(0, 0, k), stride: d.x, count: d.y, width: d.x) }
+            default: prefilter(c, base: 0, stride: d.x * d.y, count: d.z, width: d.x * d.y)
+            }
         }
     }
 }
