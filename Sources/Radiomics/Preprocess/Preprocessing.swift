@@ -7,7 +7,8 @@ public struct PreprocessError: Error, CustomStringConvertible, Sendable {
 }
 
 /// IBSI image processing: resampling (grid centres aligned), intensity rounding, mask interpolation with a
-/// partial-volume threshold, re-segmentation (range, then mean ± kσ), crop to the ROI plus the local-intensity margin.
+/// partial-volume threshold, re-segmentation (range ∩ mean ± kσ, σ of the morphological ROI as MIRP computes it —
+/// this order reproduces every config E reference value), crop to the ROI plus the local-intensity margin.
 public enum Preprocessing {
     /// Radius (mm) of the 1 cm³ sphere of the local intensity peak, r = 10·(3/(4π))^(1/3) ≈ 6.2035 mm.
     public static let peakSphereRadius: Double = 10 * DetMath.cbrt(3 / (4 * DetMath.pi))
