@@ -123,6 +123,27 @@ import Imaging
         #expect([-1000, -998, -997, -995].map { m.level($0) } == [1, 1, 2, 3])
     }
 
+    // MARK: bad input → a clear error, never a trap or a huge allocation
+
+    @Test func badInputIsRejected() throws {
+        let g = Geometry(dims: Dims(3, 1, 1), spacing: Spacing(1, 1, 1))
+        let img = Volume(geometry: g, voxels: [1, 2, 3])
+        let empty = ImageWithMask(image: img, mask: Mask(geometry: g, voxels: [0, 0, 0]))
+        let full = ImageWithMask(image: img, mask: Mask(geometry: g, voxels: [1, 1, 1]))
+        let plain = ExtractionSettings(name: "t", discretisation: .none)
+        #expect(throws: PreprocessError.self) { try Preprocessing.prepare(empty, settings: plain) }
+        var neg = plain; neg.resampleSpacing = [-1, 1, 1]
+        #expect(throws: PreprocessError.self) { try Preprocessing.prepare(full, settings: neg) }
+        var tiny = plain; tiny.resampleSpacing = [1e-9, 1e-9, 1e-9]
+        #expect(throws: PreprocessError.self) { try Preprocessing.prepare(full, settings: tiny) }
+        var range = plain; range.resegmentLower = 10
+        #expect(throws: PreprocessError.self) { try Preprocessing.prepare(full, settings: range) }
+        let r = region([0, 1_000_000_000])
+        let fbs = ExtractionSettings(name: "t", discretisation: .fixedBinSize, binSize: 1e-6)
+        #expect(throws: PreprocessError.self) { try Discretiser.greyLevels(r, settings: fbs) }
+        #expect(throws: PreprocessError.self) { try Discretiser.greyLevels(r, settings: plain) }   // 0 is not a grey level
+    }
+
     func region(_ v: [Int32]) -> Region {
         Region(dims: Dims(v.count, 1, 1), spacing: Spacing(1, 1, 1), intensities: v, unit: 1,
                morphMask: [UInt8](repeating: 1, count: v.count), intensityMask: [UInt8](repeating: 1, count: v.count))
