@@ -129,6 +129,24 @@ import Imaging
         #expect(abs(d.geary - f.geary) < 1e-10)
     }
 
+    /// Convex hull of the 3×3×3 integer grid {0,1,2}³ (many coplanar and interior points): the cube
+    /// of side 2, volume 8, area 24, 8 corner vertices, diameter √12. Scaling the axes by (1, 2, 3)
+    /// gives a 2×4×6 box: volume 48, area 2(8 + 12 + 24) = 88, diameter √(4 + 16 + 36) = √56.
+    @Test func hullOfGridCube() throws {
+        var pts: [Point3] = []
+        for z in 0...2 { for y in 0...2 { for x in 0...2 { pts.append(Point3(Int64(x), Int64(y), Int64(z))) } } }
+        let hull = try #require(ConvexHull.of(pts))
+        #expect(hull.vertices.count == 8)
+        #expect(Self.close(hull.volume(scale: (1, 1, 1)), 8))
+        #expect(Self.close(hull.area(scale: (1, 1, 1)), 24))
+        #expect(Self.close(hull.diameter(scale: (1, 1, 1)), 12.0.squareRoot()))
+        #expect(Self.close(hull.volume(scale: (1, 2, 3)), 48))
+        #expect(Self.close(hull.area(scale: (1, 2, 3)), 88))
+        #expect(Self.close(hull.diameter(scale: (1, 2, 3)), 56.0.squareRoot()))
+        // Coplanar points only: no 3-D hull.
+        #expect(ConvexHull.of(pts.filter { $0.z == 1 }) == nil)
+    }
+
     /// Three voxels in a row, intensities 1, 0, 1 (spacing 1): μ = 2/3, y = (⅓, −⅔, ⅓), Σy² = ⅔.
     /// Weights 1, 1, ½ per unordered pair, Σw over ordered pairs = 5.
     /// Σ w·yᵢyⱼ = 2(−2/9 − 2/9 + 1/18) = −7/9 → I = 3/5 · (−7/9)/(2/3) = −0.7.
