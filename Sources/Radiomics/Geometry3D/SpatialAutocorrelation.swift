@@ -13,8 +13,10 @@ public enum SpatialAutocorrelation {
     public enum Method: Sendable { case direct, spectral }
     /// Pair-sum limit: below this voxel count the O(n²) direct sum is used.
     public static let directLimit = 2048
-    /// Largest padded FFT grid (points); beyond it the features are reported undefined.
-    public static let maxGridPoints = 1 << 23
+    /// Largest padded FFT grid (points); beyond it the features are reported undefined. The grid
+    /// needs 32 bytes per point (four Double arrays): 2^22 points = 134 MB, the IBSI CT config A
+    /// (256×256×64); configs C–E need 2^21.
+    public static let maxGridPoints = 1 << 22
 
     /// Returns (Moran's I, Geary's C), or a reason why they are undefined.
     /// `positions` are voxel indices, `values` the fixed-point intensities (both features are
