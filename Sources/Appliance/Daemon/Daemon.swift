@@ -41,7 +41,7 @@ public final class Daemon: @unchecked Sendable {
     // MARK: start-up
 
     /// Self-test (when configured) and first status; returns false when the box must not process studies.
-    public func startUp(modelVerifier: ModelVerifier = FileHashModelVerifier(),
+    public func startUp(modelVerifier: ModelVerifier = StandardModelVerifier(),
                         expectedFingerprint: String = SelfTest.expectedFeatureFingerprint) -> Bool {
         status.update { $0.state = .starting; $0.message = "starting" }
         guard config.selfTestAtStart else { goIdle("self-test skipped (self_test_at_start = false)"); return true }

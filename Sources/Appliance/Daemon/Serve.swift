@@ -49,7 +49,7 @@ extension Appliance {
     /// `hccedge serve`: runs the appliance until SIGTERM/SIGINT. Returns the exit status.
     /// `processor` nil = `FeatureExtractionProcessor` with the config's preset (the lead plugs `assess` in here).
     public static func serve(config: ApplianceConfig, processor: StudyProcessor? = nil, softwareVersion: String,
-                             modelVerifier: ModelVerifier = FileHashModelVerifier()) -> Int32 {
+                             modelVerifier: ModelVerifier = StandardModelVerifier()) -> Int32 {
         let stop = StopSignal()                     // before any thread exists
         let log = ApplianceLog()
         let notifier = SystemdNotifier()

@@ -1,3 +1,4 @@
+import Clinical
 import Imaging
 import Radiomics
 
@@ -17,6 +18,20 @@ public struct FileHashModelVerifier: ModelVerifier {
         let h = try Fingerprint.file(path)
         if h != expectedHash.lowercased() { throw ApplianceError("\(path): model hash \(h) does not match the expected \(expectedHash)") }
         return (FS.baseName(path), h)
+    }
+}
+
+/// The standard verifier: `sha256:<hex>` = a frozen model file (`FrozenModel.load` checks its own seal, then the seal
+/// must equal the configured hash); `fnv1a64:<hex>` = any file, hashed byte for byte.
+public struct StandardModelVerifier: ModelVerifier {
+    public init() {}
+    public func verify(path: String, expectedHash: String) throws -> (id: String, hash: String) {
+        let want = expectedHash.lowercased()
+        guard want.hasPrefix("sha256:") else { return try FileHashModelVerifier().verify(path: path, expectedHash: expectedHash) }
+        let m = try FrozenModel.load(path: path)
+        let seal = "sha256:" + (m.sha256 ?? "").lowercased()
+        if seal != want { throw ApplianceError("\(path): model \(m.id) \(m.version) is sealed \(seal), the config expects \(expectedHash)") }
+        return ("\(m.id) \(m.version)\(m.synthetic ? " (SYNTHETIC)" : "")", seal)
     }
 }
 
@@ -120,7 +135,7 @@ public enum SelfTest {
     }
 
     /// Runs every check. `config` nil = features only.
-    public static func run(config: ApplianceConfig?, modelVerifier: ModelVerifier = FileHashModelVerifier(),
+    public static func run(config: ApplianceConfig?, modelVerifier: ModelVerifier = StandardModelVerifier(),
                            expectedFingerprint: String = expectedFeatureFingerprint) -> Report {
         var (checks, fp) = featureChecks(expectedFingerprint: expectedFingerprint)
         var report = Report(checks: [], featureFingerprint: fp)
