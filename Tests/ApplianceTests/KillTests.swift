@@ -43,7 +43,7 @@ func waitFor(seconds: Int, _ cond: () -> Bool) -> Bool {
         try writeText(conf, """
         {"watch": [{"path": "\(t.sub("usb"))/*", "kind": "usb"}], "state_dir": "\(t.sub("state"))",
          "output_dir": "\(t.sub("out"))", "status_file": "\(t.sub("run/status.json"))", "quiet_seconds": 0.5,
-         "rescan_seconds": 0.2, "self_test_at_start": false, "preset": "ibsi-ct-a"}
+         "rescan_seconds": 0.2, "self_test_at_start": false, "processor": "features", "preset": "ibsi-ct-a"}
         """)
         try FS.makeDirectories(t.sub("usb/STICK"))
         // The CT phantom: big enough that the daemon is still inside the study when it is killed.

@@ -149,3 +149,31 @@ import Imaging
         #expect(Clock.iso(seconds: 1_700_000_000, millis: 5) == "2023-11-14T22:13:20.005Z")
     }
 }
+
+@Suite struct AssessmentInputTests {
+    @Test func manifestBecomesStudyInput() throws {
+        let t = TempDir()
+        try writeText(t.sub("p1/study.json"), """
+        {"id": "P-1", "phases": [
+          {"name": "venous", "image": "v.nii.gz", "mask": "t.nii.gz", "liver_mask": "l.nii.gz", "modality": "CT"},
+          {"image": "a.nii.gz", "mask": "t.nii.gz", "label": 2}],
+         "clinical": {"albumin": {"value": 38, "unit": "g/L"}, "afp": {"value": 120, "unit": "ng/mL"}}}
+        """)
+        for f in ["v", "t", "l", "a"] { try writeText(t.sub("p1/\(f).nii.gz"), f) }
+        let input = try AssessmentProcessor.input(for: #require(StudyLocator.study(at: t.sub("p1"))))
+        #expect(input.id == "P-1")
+        #expect(input.phases.map(\.name) == ["venous", "phase2"])
+        #expect(input.phases[0].liverMask == t.sub("p1/l.nii.gz") && input.phases[1].label == 2)
+        #expect(input.clinical.albumin?.value == 38 && input.clinical.afp?.unit == "ng/mL")
+    }
+
+    @Test func pairsWithoutManifestAndEscapesRefused() throws {
+        let t = TempDir()
+        try makeFakeStudy(t.sub("p2"))
+        let input = try AssessmentProcessor.input(for: #require(StudyLocator.study(at: t.sub("p2"))))
+        #expect(input.id == "p2" && input.phases.map(\.image) == [t.sub("p2/venous.nii.gz")])
+        try writeText(t.sub("p3/study.json"), #"{"phases": [{"image": "/etc/passwd", "mask": "m.nii.gz"}]}"#)
+        try writeText(t.sub("p3/m.nii.gz"), "m")
+        #expect(throws: ApplianceError.self) { try AssessmentProcessor.input(for: #require(StudyLocator.study(at: t.sub("p3")))) }
+    }
+}

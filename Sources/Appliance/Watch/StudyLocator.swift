@@ -131,13 +131,15 @@ public enum StudyLocator {
             throw ApplianceError("\(path): not a study manifest (needs \"phases\" with \"image\" and \"mask\")")
         }
         if phases.isEmpty { throw ApplianceError("\(path): no phases") }
-        let known = Set(s.files.map(\.relativePath))
-        func resolve(_ rel: String) throws -> String {
-            if rel.hasPrefix("/") || rel.split(separator: "/").contains("..") || !known.contains(rel) {
-                throw ApplianceError("\(path): '\(rel)' is not a file inside the study folder")
-            }
-            return FS.join(s.directory, rel)
+        return try phases.map { StudySeries(name: $0.0, image: try resolve($0.1.image, in: s), mask: try resolve($0.1.mask, in: s)) }
+    }
+
+    /// Absolute path of a manifest entry; refused unless it is relative, has no `..`, and names a regular file of the
+    /// study (so symlinks and anything outside the folder are refused).
+    public static func resolve(_ rel: String, in s: Study) throws -> String {
+        if rel.hasPrefix("/") || rel.split(separator: "/").contains("..") || !s.files.contains(where: { $0.relativePath == rel }) {
+            throw ApplianceError("\(FS.join(s.directory, manifestName)): '\(rel)' is not a file inside the study folder")
         }
-        return try phases.map { StudySeries(name: $0.0, image: try resolve($0.1.image), mask: try resolve($0.1.mask)) }
+        return FS.join(s.directory, rel)
     }
 }
