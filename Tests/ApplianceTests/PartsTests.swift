@@ -177,3 +177,21 @@ import Imaging
         #expect(throws: ApplianceError.self) { try AssessmentProcessor.input(for: #require(StudyLocator.study(at: t.sub("p3")))) }
     }
 }
+
+@Suite struct InotifyTests {
+    /// A file created in a watched folder is queued by the kernel at once: `wait(0)` sees it, and the queue drains.
+    @Test func createdFileWakesTheLoop() throws {
+        let t = TempDir()
+        let i = try #require(Inotify())
+        i.watch(t.path)
+        #expect(!i.wait(millis: 0))
+        try writeText(t.sub("venous.nii.gz"), "x")
+        #expect(i.wait(millis: 0))
+        #expect(!i.wait(millis: 0))                                       // drained
+        try FS.makeDirectories(t.sub("sub"))
+        i.watch(t.sub("sub"))
+        #expect(i.wait(millis: 0))                                        // the mkdir itself
+        try writeText(t.sub("sub/study.json"), "{}")
+        #expect(i.wait(millis: 0))
+    }
+}
