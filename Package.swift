@@ -37,6 +37,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: niftiSwift),
+        .executableTarget(name: "make-bench-cases", dependencies: ["Imaging"], path: "tools/make-bench-cases",
+                          swiftSettings: niftiSwift),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], swiftSettings: niftiSwift),
         .testTarget(name: "RadiomicsTests", dependencies: ["Radiomics", "Imaging"], swiftSettings: niftiSwift),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical", "Radiomics", "Imaging"], swiftSettings: niftiSwift),

@@ -27,6 +27,15 @@ public enum Extractor {
         (.ngldm, { NGLDM.features($0) }),
     ]
 
+    /// Reads the ROI of an image with the margin preprocessing needs for `settings` (at least `atLeastMM`), so the
+    /// features of the crop equal those of the whole file.
+    public static func load(image: String, mask: String, label: Int? = nil, settings: ExtractionSettings,
+                            atLeastMM: Double = 0, spacing: Spacing? = nil) throws -> ImageWithMask {
+        try Ingest.load(imagePath: image, maskPath: mask, label: label,
+                        margin: { max(atLeastMM, Preprocessing.requiredMarginMM(settings: settings, spacing: $0)) },
+                        spacing: spacing)
+    }
+
     /// Preprocesses `input` and computes the selected families.
     public static func extract(_ input: ImageWithMask, settings: ExtractionSettings) throws -> [Feature] {
         let region = try Preprocessing.prepare(input, settings: settings)

@@ -48,8 +48,8 @@ public struct ExtractionSettings: Codable, Sendable, Equatable {
     public var ngldmAlpha: Int
     /// Families to compute; nil = all.
     public var families: [Family]?
-    /// Texture aggregations to report instead of the mode's defaults (each family keeps its own kinds);
-    /// nil = the mode's. The digital phantom reference lists all of them.
+    /// Texture aggregations to report, overriding the mode's default; nil = by `mode`.
+    /// Each family picks the ones it supports (GLCM/GLRLM the six matrix ones, the zone families 2D/2.5D/3D).
     public var textureAggregations: [Aggregation]?
 
     public init(name: String, mode: String = "3D", intensityUnit: Double = 1, resampleSpacing: [Double]? = nil,
@@ -78,13 +78,12 @@ public struct ExtractionSettings: Codable, Sendable, Equatable {
                                .threeDAveraged, .threeDMerged].contains($0) }
         }
         return isSliceWise ? [.twoDAveraged, .twoDSliceMerged, .twoFiveDDirectionMerged, .twoFiveDMerged]
-                            : [.threeDAveraged, .threeDMerged]
+                    : [.threeDAveraged, .threeDMerged]
     }
     /// Aggregations reported for GLSZM, GLDZM, NGTDM and NGLDM.
     public var zoneAggregations: [Aggregation] {
         if let t = textureAggregations { return t.filter { [.twoD, .twoFiveD, .threeD].contains($0) } }
-        return isSliceWise ? [.twoD, .twoFiveD] : [.threeD]
-    }
+        return isSliceWise ? [.twoD, .twoFiveD] : [.threeD] }
 }
 
 extension ExtractionSettings {

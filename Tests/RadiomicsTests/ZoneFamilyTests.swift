@@ -161,6 +161,15 @@ import Imaging
         Self.expectClose(fs, "ngt.coarseness", .twoFiveD, 270.0 / 781)
     }
 
+    /// 2.5D merging sums n_i and s_i: the cross on two slices has n = (8, 8, 2), N_v,c = 18, the same p_i
+    /// and twice each s_i, so coarseness halves (1 / (2 · 781/270)) while 2D (the mean of two equal slices) does not.
+    @Test func ngtdmMergesSlices() {
+        let fs = NGTDM.features(Self.input(Self.cross + Self.cross, Dims(3, 3, 2), mode: "2D", aggregations: [.twoD, .twoFiveD]))
+        Self.expectClose(fs, "ngt.coarseness", .twoD, 270.0 / 781)
+        Self.expectClose(fs, "ngt.coarseness", .twoFiveD, 270.0 / 1562)
+        Self.expectClose(fs, "ngt.strength", .twoFiveD, 110.0 / 229)
+    }
+
     /// NGLDM on the cross with α = 0: corners (1) have no equal neighbour, j = 1; edges (2) have two level-2
     /// neighbours, j = 3; the centre, j = 1. s(1,1) = 4, s(2,3) = 4, s(3,1) = 1, N_s = 9.
     @Test func ngldmCross() {

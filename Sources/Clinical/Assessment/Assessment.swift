@@ -60,7 +60,8 @@ public struct AssessmentOptions: Sendable {
                                  outlierSigma: 3, discretisation: .fixedBinNumber, binSize: nil, binNumber: 32),
     ]
 
-    func settings(for modality: String) -> ExtractionSettings {
+    /// The settings used for a phase of this modality.
+    public func settings(for modality: String) -> ExtractionSettings {
         settings[modality.uppercased()] ?? settings["CT"] ?? AssessmentOptions.defaultSettings["CT"]!
     }
     var ringName: String { "ring\(FeatureCSV.format(ringWidthMM))mm" }
@@ -100,10 +101,11 @@ public struct AssessmentResult: Codable, Sendable {
 public enum Assessment {
     public static let softwareVersion = "hccedge 0.1.0"
 
-    public static func run(_ study: StudyInput, options: AssessmentOptions, outputDir: String) throws -> AssessmentResult {
+    public static func run(_ study: StudyInput, options: AssessmentOptions, outputDir: String,
+                           warnings studyWarnings: [String] = []) throws -> AssessmentResult {
         guard !study.phases.isEmpty else { throw IngestError(study.id, "study has no phases") }
         var timings: [String: Int] = [:]
-        var warnings: [String] = []
+        var warnings = studyWarnings
         var summaries: [AssessmentResult.PhaseSummary] = []
         var features: [(String, Feature)] = []         // (column prefix, feature), in report order
         var overlay: OverlayInput? = nil
@@ -195,8 +197,8 @@ public enum Assessment {
     public static func analyse(_ phase: PhaseInput, options: AssessmentOptions) throws -> PhaseAnalysis {
         let s = options.settings(for: phase.modality)
         let spacing = phase.spacing.flatMap { $0.count == 3 ? Spacing($0[0], $0[1], $0[2]) : nil }
-        let input = try Ingest.load(imagePath: phase.image, maskPath: phase.mask, label: phase.label ?? options.label,
-                                    marginMM: options.ringWidthMM + 10, spacing: spacing)
+        let input = try Extractor.load(image: phase.image, mask: phase.mask, label: phase.label ?? options.label,
+                                       settings: s, atLeastMM: options.ringWidthMM + 10, spacing: spacing)
         let (lesions, labels) = LesionFinder.find(input.mask, minimumVolumeML: options.minimumLesionML)
         guard !lesions.isEmpty else {
             throw IngestError(phase.mask, "no lesion of at least \(options.minimumLesionML) mL in the mask")

@@ -25,9 +25,10 @@ enum Overlay {
             let s = values.sorted()
             (lo, hi) = (s[s.count / 100], s[max(0, s.count - 1 - s.count / 100)])
         }
-        let f = max(1, min(8, 384 / max(1, max(w, h))))
-        let band = 24
-        let W = max(w * f, 200), H = h * f + band
+        let f = max(1, min(8, 480 / max(1, max(w, h))))
+        let textScale = answer.count * 12 + 8 <= max(w * f, 1024) ? 2 : 1
+        let band = 10 + 7 * textScale
+        let W = max(w * f, answer.count * 6 * textScale + 8), H = h * f + band
         var rgb = [UInt8](repeating: 0, count: W * H * 3)
         func put(_ x: Int, _ y: Int, _ c: (UInt8, UInt8, UInt8)) {
             guard x >= 0, y >= 0, x < W, y < H else { return }
@@ -55,7 +56,7 @@ enum Overlay {
         for x in 6..<(6 + bar) { put(x, by, (255, 255, 255)); put(x, by + 1, (255, 255, 255)) }
         for y in (by - 4)...(by + 1) { put(6, y, (255, 255, 255)); put(5 + bar, y, (255, 255, 255)) }
         BitmapFont.draw("1 CM", x: 8 + bar, y: by - 6, scale: 1, into: &rgb, width: W, height: H)
-        BitmapFont.draw(answer, x: 4, y: h * f + 5, scale: 2, into: &rgb, width: W, height: H)
+        BitmapFont.draw(answer, x: 4, y: h * f + 5, scale: textScale, into: &rgb, width: W, height: H)
         try JPEGWriter.write(rgb: rgb, width: W, height: H, path: path, quality: 90)
     }
 }

@@ -10,65 +10,74 @@ public enum NGTDM {
     }
 
     /// The NGTDM with exact integer parts: |i − S/W| = |i·W − S| / W, so s_i is kept as one integer
-    /// numerator per neighbourhood size W and divided only when a feature is computed.
+    /// numerator per neighbourhood size W and divided only when a feature is computed. Sparse: only
+    /// levels and sizes that occur are stored, so a fine discretisation never allocates a huge table.
     public struct Matrix: Sendable, MergeableMatrix {
-        /// Highest grey level Ng and largest neighbourhood size.
-        public let levels: Int, maxNeighbours: Int
-        /// n_i, index i in 0…Ng (0 unused).
-        public private(set) var counts: [Int64]
-        /// Σ |i·W − S| over voxels of level i with W neighbours, at index i·(maxNeighbours + 1) + W.
-        public private(set) var numerators: [Int64]
+        /// The NGTDM row of one grey level.
+        public struct Row: Sendable, Equatable {
+            /// Grey level i and n_i, the number of its voxels with a valid neighbourhood.
+            public var level: Int, count: Int64
+            /// (W, Σ |i·W − S|) over those voxels, by W.
+            public var numerators: [Numerator]
+        }
+        /// Σ |i·W − S| over the voxels with `neighbours` = W ROI neighbours.
+        public struct Numerator: Sendable, Equatable { public var neighbours: Int, sum: Int64 }
+        /// Rows by level, n_i > 0.
+        public let rows: [Row]
 
-        public init(levels: Int, maxNeighbours: Int) {
-            self.levels = levels; self.maxNeighbours = maxNeighbours
-            counts = [Int64](repeating: 0, count: levels + 1)
-            numerators = [Int64](repeating: 0, count: (levels + 1) * (maxNeighbours + 1))
+        /// One record per voxel of level i with W ≥ 1 ROI neighbours whose levels sum to S.
+        init(voxels: [(level: Int, neighbours: Int, sum: Int64)]) {
+            let sorted = voxels.sorted { ($0.level, $0.neighbours) < ($1.level, $1.neighbours) }
+            var rows: [Row] = []
+            for v in sorted {
+                let num = abs(Int64(v.level) * Int64(v.neighbours) - v.sum)
+                if rows.last?.level != v.level { rows.append(Row(level: v.level, count: 0, numerators: [])) }
+                let r = rows.count - 1
+                rows[r].count += 1
+                if rows[r].numerators.last?.neighbours == v.neighbours {
+                    rows[r].numerators[rows[r].numerators.count - 1].sum += num
+                } else { rows[r].numerators.append(Numerator(neighbours: v.neighbours, sum: num)) }
+            }
+            self.rows = rows
         }
 
-        /// Adds a voxel of level i (1…levels) whose W ≥ 1 ROI neighbours sum to S.
-        public mutating func add(level i: Int, neighbours w: Int, sum s: Int64) {
-            counts[i] += 1
-            numerators[i * (maxNeighbours + 1) + w] += abs(Int64(i) * Int64(w) - s)
-        }
+        private init(rows: [Row]) { self.rows = rows }
 
+        /// Slice matrices merged by summing n_i and the numerators (2.5D).
         public static func merged(_ parts: [Matrix]) -> Matrix {
-            guard var m = parts.first else { return Matrix(levels: 0, maxNeighbours: 0) }
-            for p in parts.dropFirst() where p.levels == m.levels && p.maxNeighbours == m.maxNeighbours {
-                for i in m.counts.indices { m.counts[i] += p.counts[i] }
-                for i in m.numerators.indices { m.numerators[i] += p.numerators[i] }
+            let all = parts.flatMap(\.rows).sorted { $0.level < $1.level }
+            var rows: [Row] = []
+            for r in all {
+                guard rows.last?.level == r.level else { rows.append(r); continue }
+                let k = rows.count - 1
+                rows[k].count += r.count
+                var terms = rows[k].numerators + r.numerators
+                terms.sort { $0.neighbours < $1.neighbours }
+                var combined: [Numerator] = []
+                for t in terms {
+                    if combined.last?.neighbours == t.neighbours { combined[combined.count - 1].sum += t.sum } else { combined.append(t) }
+                }
+                rows[k].numerators = combined
             }
-            return m
+            return Matrix(rows: rows)
         }
 
-        /// s_i = Σ_W numerator(i, W) / W.
-        public func s(_ i: Int) -> Double {
-            var t = 0.0
-            for w in 1...max(1, maxNeighbours) where w <= maxNeighbours {
-                let num = numerators[i * (maxNeighbours + 1) + w]
-                if num != 0 { t += Double(num) / Double(w) }
-            }
-            return t
-        }
-
-        /// Levels present (n_i > 0) with p_i = n_i / N_v,c and s_i, by level; nil when N_v,c = 0.
+        /// Levels present with p_i = n_i / N_v,c and s_i = Σ_W numerator / W, by level; nil when N_v,c = 0.
         var present: (nvc: Double, rows: [(i: Double, p: Double, s: Double)])? {
-            let nvc = counts.reduce(0, +)
+            let nvc = rows.reduce(Int64(0)) { $0 + $1.count }
             guard nvc > 0 else { return nil }
-            var rows: [(i: Double, p: Double, s: Double)] = []
-            for i in 1..<counts.count where counts[i] > 0 {
-                rows.append((Double(i), Double(counts[i]) / Double(nvc), s(i)))
-            }
-            return (Double(nvc), rows)
+            return (Double(nvc), rows.map { r in
+                (Double(r.level), Double(r.count) / Double(nvc),
+                 r.numerators.reduce(0.0) { $0 + Double($1.sum) / Double($1.neighbours) })
+            })
         }
     }
 
     /// The volume's NGTDM, or one per slice holding ROI voxels.
     public static func matrices(_ g: GreyLevels, distance: Int = 1, sliceWise: Bool) -> [Matrix] {
         let nb = Neighbourhood(dims: g.dims, distance: distance, inPlane: sliceWise)
-        let ng = max(g.count, Int(g.levels.max() ?? 0))
         let sliceSize = max(1, g.dims.x * g.dims.y)
-        let empty = Matrix(levels: ng, maxNeighbours: nb.offsets.count)
-        var perSlice = [Matrix](repeating: empty, count: sliceWise ? g.dims.z : 1)
+        var perSlice = [[(level: Int, neighbours: Int, sum: Int64)]](repeating: [], count: sliceWise ? g.dims.z : 1)
         var used = [Bool](repeating: false, count: perSlice.count)
         for n in 0..<g.levels.count where g.levels[n] > 0 {
             var w = 0, s: Int64 = 0
@@ -78,9 +87,9 @@ public enum NGTDM {
             }
             let k = sliceWise ? n / sliceSize : 0
             used[k] = true
-            if w > 0 { perSlice[k].add(level: Int(g.levels[n]), neighbours: w, sum: s) }
+            if w > 0 { perSlice[k].append((Int(g.levels[n]), w, s)) }
         }
-        return perSlice.indices.filter { used[$0] }.map { perSlice[$0] }
+        return perSlice.indices.filter { used[$0] }.map { Matrix(voxels: perSlice[$0]) }
     }
 
     /// The IBSI NGTDM features; sums run over levels with p_i > 0, N_g,p of them.

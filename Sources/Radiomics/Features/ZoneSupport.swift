@@ -8,6 +8,7 @@ import Imaging
 /// dependence count (NGLDM). Only non-zero cells are kept, sorted by (level, column), so a huge
 /// zone never allocates a huge dense matrix.
 public struct ZoneMatrix: Sendable {
+    /// One matrix element: `count` zones/neighbourhoods of grey level `level` with column value `column`.
     public struct Cell: Sendable, Equatable {
         public var level: Int, column: Int, count: Int64
         public init(level: Int, column: Int, count: Int64) { self.level = level; self.column = column; self.count = count }
@@ -25,13 +26,31 @@ public struct ZoneMatrix: Sendable {
 
     /// Matrix of cells given in any order (duplicates are summed).
     public init(cells unsorted: [Cell], voxelCount: Int64) {
-        let sorted = unsorted.sorted { ($0.level, $0.column) < ($1.level, $1.column) }
+        let sorted = unsorted.sorted { ZoneMatrix.key($0.level, $0.column) < ZoneMatrix.key($1.level, $1.column) }
         var cs: [Cell] = []
         for c in sorted where c.count != 0 {
             if let last = cs.last, last.level == c.level, last.column == c.column {
                 cs[cs.count - 1].count += c.count
             } else { cs.append(c) }
         }
+        self.init(sortedCells: cs, voxelCount: voxelCount)
+    }
+
+    /// Matrix counting one entry per (level, column) pair (levels and columns are 1…2³¹ − 1).
+    init(pairs: [(level: Int, column: Int)], voxelCount: Int64) {
+        var keys = pairs.map { ZoneMatrix.key($0.level, $0.column) }
+        keys.sort()
+        var cs: [Cell] = []
+        for k in keys {
+            if let last = cs.last, ZoneMatrix.key(last.level, last.column) == k { cs[cs.count - 1].count += 1 }
+            else { cs.append(Cell(level: k >> 32, column: k & 0xFFFF_FFFF, count: 1)) }
+        }
+        self.init(sortedCells: cs, voxelCount: voxelCount)
+    }
+
+    @inline(__always) static func key(_ level: Int, _ column: Int) -> Int { (level << 32) | (column & 0xFFFF_FFFF) }
+
+    private init(sortedCells cs: [Cell], voxelCount: Int64) {
         cells = cs
         self.voxelCount = voxelCount
         var t: Int64 = 0
@@ -43,15 +62,10 @@ public struct ZoneMatrix: Sendable {
         total = t
         levelSums = rows
         var cols: [(Int, Int64)] = []
-        for c in cs.sorted(by: { ($0.column, $0.level) < ($1.column, $1.level) }) {
+        for c in cs.sorted(by: { ZoneMatrix.key($0.column, $0.level) < ZoneMatrix.key($1.column, $1.level) }) {
             if let last = cols.last, last.0 == c.column { cols[cols.count - 1].1 += c.count } else { cols.append((c.column, c.count)) }
         }
         columnSums = cols
-    }
-
-    /// Matrix counting one entry per (level, column) pair.
-    init(pairs: [(level: Int, column: Int)], voxelCount: Int64) {
-        self.init(cells: pairs.map { Cell(level: $0.level, column: $0.column, count: 1) }, voxelCount: voxelCount)
     }
 
     /// Slice matrices merged by summing counts and voxel counts (2.5D, IBSI 62GR).
@@ -121,26 +135,36 @@ struct Neighbourhood {
     let dims: Dims
     /// Offsets (dx, dy, dz) ≠ 0 with Chebyshev norm ≤ `distance` (dz = 0 in plane), in raster order.
     let offsets: [(Int, Int, Int)]
+    /// The same offsets as linear index steps, and their reach per axis.
+    let linear: [Int]
+    let reach: (Int, Int, Int)
 
     init(dims: Dims, distance: Int, inPlane: Bool) {
-        self.dims = dims
         let d = max(1, distance), dzr = inPlane ? 0 : d
         var o: [(Int, Int, Int)] = []
         for dz in -dzr...dzr { for dy in -d...d { for dx in -d...d where dx != 0 || dy != 0 || dz != 0 { o.append((dx, dy, dz)) } } }
-        offsets = o
+        self.init(dims: dims, offsets: o, reach: (d, d, dzr))
     }
 
     /// Face neighbours only (6 in 3D, 4 in plane): the Manhattan step of the GLDZM distance map.
     init(faceNeighboursOf dims: Dims, inPlane: Bool) {
-        self.dims = dims
         var o: [(Int, Int, Int)] = [(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0)]
         if !inPlane { o = [(0, 0, -1)] + o + [(0, 0, 1)] }
-        offsets = o
+        self.init(dims: dims, offsets: o, reach: (1, 1, inPlane ? 0 : 1))
+    }
+
+    private init(dims: Dims, offsets: [(Int, Int, Int)], reach: (Int, Int, Int)) {
+        self.dims = dims; self.offsets = offsets; self.reach = reach
+        linear = offsets.map { ($0.2 * dims.y + $0.1) * dims.x + $0.0 }
     }
 
     /// Calls `body` with the linear index of every in-grid neighbour of voxel `n`, in offset order.
     @inline(__always) func forEach(of n: Int, _ body: (Int) -> Void) {
         let i = n % dims.x, j = (n / dims.x) % dims.y, k = n / (dims.x * dims.y)
+        if i >= reach.0 && i < dims.x - reach.0 && j >= reach.1 && j < dims.y - reach.1 && k >= reach.2 && k < dims.z - reach.2 {
+            for o in linear { body(n + o) }
+            return
+        }
         for (dx, dy, dz) in offsets {
             let a = i + dx, b = j + dy, c = k + dz
             if a < 0 || b < 0 || c < 0 || a >= dims.x || b >= dims.y || c >= dims.z { continue }

@@ -1,0 +1,282 @@
+import Imaging
+
+/// Moran's I (IBSI N365) and Geary's C (IBSI NPT7) with inverse-distance weights over **all**
+/// voxel pairs of the intensity mask, computed exactly (no subsampling).
+///
+/// With y = (x − μ)·m (m = intensity mask) and K(d) = 1/‖d‖ (K(0) = 0):
+///   Σw = ⟨m, K∗m⟩,  Σ w·yᵢyⱼ = ⟨y, K∗y⟩,  Σ w·(yᵢ − yⱼ)² = 2⟨y², K∗m⟩ − 2⟨y, K∗y⟩.
+/// Small ROIs sum the pairs directly (O(n²)); larger ones evaluate the three inner products by
+/// Parseval on a zero-padded grid with a radix-2 FFT, O(N log N). The FFT twiddle factors come
+/// from half-angle square roots, so the result is deterministic without libm.
+public enum SpatialAutocorrelation {
+    /// How the pair sums are evaluated (same value up to rounding).
+    public enum Method: Sendable { case direct, spectral }
+    /// Pair-sum limit: below this voxel count the O(n²) direct sum is used.
+    public static let directLimit = 2048
+    /// Largest padded FFT grid (points); beyond it the features are reported undefined.
+    public static let maxGridPoints = 1 << 23
+
+    /// Returns (Moran's I, Geary's C), or a reason why they are undefined.
+    /// `positions` are voxel indices, `values` the fixed-point intensities (both features are
+    /// invariant to the intensity unit), `spacing` in mm.
+    /// `method` forces one evaluation (nil: direct up to `directLimit` voxels, spectral above).
+    public static func compute(positions: [(Int, Int, Int)], values: [Int32], spacing: Spacing,
+                               method: Method? = nil) -> Result<(moran: Double, geary: Double), ReasonError> {
+        let n = values.count
+        guard n >= 2, positions.count == n else { return .failure(ReasonError("fewer than 2 voxels in the intensity mask")) }
+        var sum = 0.0
+        for v in values { sum += Double(v) }
+        let mu = sum / Double(n)
+        var ss = 0.0
+        for v in values { let y = Double(v) - mu; ss += y * y }
+        guard ss > 0 else { return .failure(ReasonError("constant intensity in the ROI")) }
+        var lo = positions[0], hi = positions[0]
+        for p in positions {
+            lo = (min(lo.0, p.0), min(lo.1, p.1), min(lo.2, p.2)); hi = (max(hi.0, p.0), max(hi.1, p.1), max(hi.2, p.2))
+        }
+        let ext = (hi.0 - lo.0 + 1, hi.1 - lo.1 + 1, hi.2 - lo.2 + 1)
+        let sums: (w: Double, yy: Double, y2m: Double)
+        if (method ?? (n <= directLimit ? .direct : .spectral)) == .direct {
+            sums = direct(positions: positions, values: values, mu: mu, lo: lo, ext: ext, spacing: spacing)
+        } else {
+            func pow2(_ l: Int) -> Int { var s = 1; while s < 2 * l - 1 { s <<= 1 }; return s }
+            let g = (pow2(ext.0), pow2(ext.1), pow2(ext.2))
+            guard g.0 <= maxGridPoints / g.1 / g.2 else {
+                return .failure(ReasonError("ROI too large for Moran's I / Geary's C (FFT grid above \(maxGridPoints) points)"))
+            }
+            sums = spectral(positions: positions, values: values, mu: mu, lo: lo, ext: ext, grid: g, spacing: spacing)
+        }
+        guard sums.w > 0 else { return .failure(ReasonError("no voxel pairs")) }
+        let moran = Double(n) / sums.w * sums.yy / ss
+        let geary = Double(n - 1) / (2 * sums.w) * (2 * sums.y2m - 2 * sums.yy) / ss
+        return .success((moran, geary))
+    }
+
+    /// Inverse-distance weight table indexed by |Δi|, |Δj|, |Δk| (0 at the origin).
+    static func weights(ext: (Int, Int, Int), spacing: Spacing) -> [Double] {
+        var w = [Double](repeating: 0, count: ext.0 * ext.1 * ext.2)
+        for k in 0..<ext.2 { for j in 0..<ext.1 { for i in 0..<ext.0 where i + j + k > 0 {
+            let dx = Double(i) * spacing.x, dy = Double(j) * spacing.y, dz = Double(k) * spacing.z
+            w[(k * ext.1 + j) * ext.0 + i] = 1 / (dx * dx + dy * dy + dz * dz).squareRoot()
+        } } }
+        return w
+    }
+
+    /// Σw, Σ w·yᵢyⱼ and Σ w·yᵢ² over ordered pairs i ≠ j, summed pair by pair.
+    static func direct(positions: [(Int, Int, Int)], values: [Int32], mu: Double, lo: (Int, Int, Int),
+                       ext: (Int, Int, Int), spacing: Spacing) -> (w: Double, yy: Double, y2m: Double) {
+        let w = weights(ext: ext, spacing: spacing)
+        let n = values.count
+        let y = values.map { Double($0) - mu }
+        var sw = 0.0, syy = 0.0, sy2 = 0.0
+        for a in 0..<n {
+            let pa = positions[a]
+            var rw = 0.0, ry = 0.0
+            for b in 0..<n where b != a {
+                let pb = positions[b]
+                let wab = w[(abs(pa.2 - pb.2) * ext.1 + abs(pa.1 - pb.1)) * ext.0 + abs(pa.0 - pb.0)]
+                rw += wab; ry += wab * y[b]
+            }
+            sw += rw; syy += y[a] * ry; sy2 += y[a] * y[a] * rw
+        }
+        return (sw, syy, sy2)
+    }
+
+    /// The same three sums by Parseval: two complex FFTs, Z₁ = y + i·m and Z₂ = y² + i·K.
+    static func spectral(positions: [(Int, Int, Int)], values: [Int32], mu: Double, lo: (Int, Int, Int),
+                         ext: (Int, Int, Int), grid g: (Int, Int, Int), spacing: Spacing) -> (w: Double, yy: Double, y2m: Double) {
+        let total = g.0 * g.1 * g.2
+        var re1 = [Double](repeating: 0, count: total), im1 = re1, re2 = re1, im2 = re1
+        for (n, p) in positions.enumerated() {
+            let idx = ((p.2 - lo.2) * g.1 + (p.1 - lo.1)) * g.0 + (p.0 - lo.0)
+            let y = Double(values[n]) - mu
+            re1[idx] = y; im1[idx] = 1; re2[idx] = y * y
+        }
+        let w = weights(ext: ext, spacing: spacing)
+        // |offset| along an axis of side `side` for grid coordinate c (circular), −1 beyond the ROI extent.
+        func offset(_ c: Int, _ side: Int, _ extent: Int) -> Int { c < extent ? c : (side - c < extent ? side - c : -1) }
+        im2.withUnsafeMutableBufferPointer { kb in
+            guard let kp = kb.baseAddress else { return }
+            var k = 0
+            while k < g.2 {
+                let dk = offset(k, g.2, ext.2)
+                if dk >= 0 {
+                    var j = 0
+                    while j < g.1 {
+                        let dj = offset(j, g.1, ext.1)
+                        if dj >= 0 {
+                            let row = kp + (k * g.1 + j) * g.0, wrow = (dk * ext.1 + dj) * ext.0
+                            var i = 0
+                            while i < g.0 {
+                                let di = offset(i, g.0, ext.0)
+                                if di >= 0 { row[i] = w[wrow + di] }
+                                i += 1
+                            }
+                        }
+                        j += 1
+                    }
+                }
+                k += 1
+            }
+        }
+        FFT.transform3D(re: &re1, im: &im1, dims: g)
+        FFT.transform3D(re: &re2, im: &im2, dims: g)
+        var sw = 0.0, syy = 0.0, sy2 = 0.0
+        re1.withUnsafeBufferPointer { r1b in im1.withUnsafeBufferPointer { i1b in
+        re2.withUnsafeBufferPointer { r2b in im2.withUnsafeBufferPointer { i2b in
+            guard let r1 = r1b.baseAddress, let i1 = i1b.baseAddress, let r2 = r2b.baseAddress, let i2 = i2b.baseAddress else { return }
+            var fz = 0
+            while fz < g.2 {
+                let mz = (g.2 - fz) % g.2
+                var fy = 0
+                while fy < g.1 {
+                    let my = (g.1 - fy) % g.1
+                    let rowA = (fz * g.1 + fy) * g.0, rowB = (mz * g.1 + my) * g.0
+                    var fx = 0
+                    while fx < g.0 {
+                        let a = rowA + fx, b = rowB + (g.0 - fx) % g.0
+                        // Split each packed transform into its two real signals' transforms.
+                        let yr = (r1[a] + r1[b]) / 2, yi = (i1[a] - i1[b]) / 2
+                        let mr = (i1[a] + i1[b]) / 2, mi = (r1[b] - r1[a]) / 2
+                        let y2r = (r2[a] + r2[b]) / 2, y2i = (i2[a] - i2[b]) / 2
+                        let kr = (i2[a] + i2[b]) / 2
+                        sw += kr * (mr * mr + mi * mi)
+                        syy += kr * (yr * yr + yi * yi)
+                        sy2 += kr * (y2r * mr + y2i * mi)
+                        fx += 1
+                    }
+                    fy += 1
+                }
+                fz += 1
+            }
+        } } } }
+        let scale = Double(total)
+        return (sw / scale, syy / scale, sy2 / scale)
+    }
+}
+
+/// A reason a feature is undefined, as an error value.
+public struct ReasonError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+/// Radix-2 complex FFT (forward, unnormalised) with deterministic twiddle factors.
+/// Loops are written with raw pointers and `while` so that debug builds stay usable.
+enum FFT {
+    /// In-place 3-D transform of a grid with power-of-two sides, x fastest.
+    static func transform3D(re: inout [Double], im: inout [Double], dims g: (Int, Int, Int)) {
+        let sides = [g.0, g.1, g.2]
+        let strides = [1, g.0, g.0 * g.1]
+        let total = g.0 * g.1 * g.2
+        guard re.count == total, im.count == total else { return }
+        re.withUnsafeMutableBufferPointer { rb in im.withUnsafeMutableBufferPointer { mb in
+            guard let r = rb.baseAddress, let m = mb.baseAddress else { return }
+            for axis in 0..<3 {
+                let len = sides[axis], stride = strides[axis]
+                if len < 2 { continue }
+                let plan = Plan(len)
+                let tr = UnsafeMutablePointer<Double>.allocate(capacity: len), ti = UnsafeMutablePointer<Double>.allocate(capacity: len)
+                defer { tr.deallocate(); ti.deallocate() }
+                plan.withTables { rev, cosT, sinT in
+                    // Every line along `axis` starts at a grid point with coordinate 0 on it.
+                    let lines = total / len
+                    var line = 0
+                    while line < lines {
+                        let start = (line / stride) * stride * len + line % stride
+                        if stride == 1 {
+                            Plan.run(len, r + start, m + start, rev, cosT, sinT)
+                        } else {
+                            var o = start, t = 0
+                            while t < len { tr[t] = r[o]; ti[t] = m[o]; o += stride; t += 1 }
+                            Plan.run(len, tr, ti, rev, cosT, sinT)
+                            o = start; t = 0
+                            while t < len { r[o] = tr[t]; m[o] = ti[t]; o += stride; t += 1 }
+                        }
+                        line += 1
+                    }
+                }
+            }
+        } }
+    }
+
+    /// Bit-reversal table and twiddles exp(−2πik/n) for one length.
+    struct Plan {
+        let n: Int
+        var reverse: [Int]
+        var cosT: [Double], sinT: [Double]
+
+        init(_ n: Int) {
+            self.n = n
+            var bits = 0
+            while (1 << bits) < n { bits += 1 }
+            reverse = (0..<n).map { i in
+                var r = 0, v = i
+                for _ in 0..<bits { r = (r << 1) | (v & 1); v >>= 1 }
+                return r
+            }
+            // cos, sin of 2π/2^j by half angles: j = 1 → π, j = 2 → π/2, then √((1 + c)/2).
+            var baseC = [Double](repeating: 0, count: bits + 1), baseS = baseC
+            if bits >= 1 { baseC[1] = -1; baseS[1] = 0 }
+            if bits >= 2 { baseC[2] = 0; baseS[2] = 1 }
+            if bits >= 3 {
+                for j in 3...bits {
+                    let c = ((1 + baseC[j - 1]) / 2).squareRoot()
+                    baseC[j] = c; baseS[j] = baseS[j - 1] / (2 * c)
+                }
+            }
+            // Twiddle k: the product over k's set bits b of the angle 2π·2^b/n = 2π/2^(bits−b).
+            var c = [Double](repeating: 1, count: max(1, n / 2)), s = [Double](repeating: 0, count: max(1, n / 2))
+            for k in 0..<(n / 2) {
+                var cr = 1.0, ci = 0.0
+                for b in 0..<bits where k & (1 << b) != 0 {
+                    let wr = baseC[bits - b], wi = -baseS[bits - b]
+                    let nr = cr * wr - ci * wi, ni = cr * wi + ci * wr
+                    cr = nr; ci = ni
+                }
+                c[k] = cr; s[k] = ci
+            }
+            cosT = c; sinT = s
+        }
+
+        func withTables(_ body: (UnsafePointer<Int>, UnsafePointer<Double>, UnsafePointer<Double>) -> Void) {
+            reverse.withUnsafeBufferPointer { r in cosT.withUnsafeBufferPointer { c in sinT.withUnsafeBufferPointer { s in
+                body(r.baseAddress!, c.baseAddress!, s.baseAddress!)
+            } } }
+        }
+
+        /// Iterative decimation-in-time transform of `n` contiguous values.
+        static func run(_ n: Int, _ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>,
+                        _ rev: UnsafePointer<Int>, _ cosT: UnsafePointer<Double>, _ sinT: UnsafePointer<Double>) {
+            var i = 0
+            while i < n {
+                let j = rev[i]
+                if i < j {
+                    let tr = re[i]; re[i] = re[j]; re[j] = tr
+                    let ti = im[i]; im[i] = im[j]; im[j] = ti
+                }
+                i += 1
+            }
+            var size = 2
+            while size <= n {
+                let half = size / 2, step = n / size
+                var start = 0
+                while start < n {
+                    var k = 0, w = 0
+                    var a = re + start, b = im + start
+                    while k < half {
+                        let wr = cosT[w], wi = sinT[w]
+                        let br = a[half], bi = b[half]
+                        let vr = br * wr - bi * wi, vi = br * wi + bi * wr
+                        let ar = a.pointee, ai = b.pointee
+                        a[half] = ar - vr; b[half] = ai - vi
+                        a.pointee = ar + vr; b.pointee = ai + vi
+                        a += 1; b += 1; k += 1; w += step
+                    }
+                    start += size
+                }
+                size <<= 1
+            }
+        }
+    }
+}
