@@ -5,6 +5,7 @@ import FoundationEssentials
 import Testing
 @testable import Appliance
 import Imaging
+import Radiomics
 
 @Suite struct FingerprintTests {
     /// Test vectors of the FNV specification (draft-eastlake-fnv, FNV-1a 64-bit).
@@ -62,17 +63,22 @@ import Imaging
         #expect(s.files.map(\.relativePath) == ["venous.nii.gz", "venous_mask.nii.gz"])
     }
 
-    @Test func manifestPathsMustStayInsideTheStudy() throws {
+    @Test func jpegSliceFoldersPairToo() throws {
+        let t = TempDir()
+        try writeText(t.sub("us1/us/001.jpg"), "x"); try writeText(t.sub("us1/us_mask.nii.gz"), "m")
+        try writeText(t.sub("us1/notes/readme.txt"), "x")
+        let s = try #require(StudyLocator.study(at: t.sub("us1")))
+        #expect(s.pairs.map(\.name) == ["us"] && s.pairs[0].mask == t.sub("us1/us_mask.nii.gz"))
+    }
+
+    /// Manifest paths leaving the study folder are refused by the study reader the processors use.
+    @Test func processorsRefuseManifestEscapes() throws {
         let t = TempDir()
         try writeText(t.sub("p1/study.json"), #"{"phases": [{"name": "venous", "image": "../x.nii.gz", "mask": "m.nii.gz"}]}"#)
-        try writeText(t.sub("p1/m.nii.gz"), "m")
-        let s = try #require(StudyLocator.study(at: t.sub("p1")))
-        #expect(throws: ApplianceError.self) { try StudyLocator.series(of: s) }
-        try writeText(t.sub("p2/study.json"), #"{"phases": {"venous": {"image": "v.nii.gz", "mask": "m.nii.gz"}}}"#)
-        try writeText(t.sub("p2/v.nii.gz"), "v"); try writeText(t.sub("p2/m.nii.gz"), "m")
-        let s2 = try #require(StudyLocator.study(at: t.sub("p2")))
-        let series = try StudyLocator.series(of: s2)
-        #expect(series.map(\.name) == ["venous"] && series[0].image == t.sub("p2/v.nii.gz"))
+        try writeText(t.sub("x.nii.gz"), "outside"); try writeText(t.sub("p1/m.nii.gz"), "m")
+        let p = FeatureExtractionProcessor(settings: ExtractionSettings.presets["ibsi-digital-phantom"]!)
+        #expect(throws: (any Error).self) { try p.process(studyDir: t.sub("p1"), outputDir: t.sub("out")) }
+        #expect(throws: (any Error).self) { try AssessmentProcessor().process(studyDir: t.sub("p1"), outputDir: t.sub("out")) }
     }
 }
 
@@ -147,34 +153,6 @@ import Imaging
     @Test func timestampsAreISO8601UTC() {
         #expect(Clock.iso(seconds: 0) == "1970-01-01T00:00:00.000Z")
         #expect(Clock.iso(seconds: 1_700_000_000, millis: 5) == "2023-11-14T22:13:20.005Z")
-    }
-}
-
-@Suite struct AssessmentInputTests {
-    @Test func manifestBecomesStudyInput() throws {
-        let t = TempDir()
-        try writeText(t.sub("p1/study.json"), """
-        {"id": "P-1", "phases": [
-          {"name": "venous", "image": "v.nii.gz", "mask": "t.nii.gz", "liver_mask": "l.nii.gz", "modality": "CT"},
-          {"image": "a.nii.gz", "mask": "t.nii.gz", "label": 2}],
-         "clinical": {"albumin": {"value": 38, "unit": "g/L"}, "afp": {"value": 120, "unit": "ng/mL"}}}
-        """)
-        for f in ["v", "t", "l", "a"] { try writeText(t.sub("p1/\(f).nii.gz"), f) }
-        let input = try AssessmentProcessor.input(for: #require(StudyLocator.study(at: t.sub("p1"))))
-        #expect(input.id == "P-1")
-        #expect(input.phases.map(\.name) == ["venous", "phase2"])
-        #expect(input.phases[0].liverMask == t.sub("p1/l.nii.gz") && input.phases[1].label == 2)
-        #expect(input.clinical.albumin?.value == 38 && input.clinical.afp?.unit == "ng/mL")
-    }
-
-    @Test func pairsWithoutManifestAndEscapesRefused() throws {
-        let t = TempDir()
-        try makeFakeStudy(t.sub("p2"))
-        let input = try AssessmentProcessor.input(for: #require(StudyLocator.study(at: t.sub("p2"))))
-        #expect(input.id == "p2" && input.phases.map(\.image) == [t.sub("p2/venous.nii.gz")])
-        try writeText(t.sub("p3/study.json"), #"{"phases": [{"image": "/etc/passwd", "mask": "m.nii.gz"}]}"#)
-        try writeText(t.sub("p3/m.nii.gz"), "m")
-        #expect(throws: ApplianceError.self) { try AssessmentProcessor.input(for: #require(StudyLocator.study(at: t.sub("p3")))) }
     }
 }
 

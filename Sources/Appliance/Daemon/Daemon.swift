@@ -81,7 +81,7 @@ public final class Daemon: @unchecked Sendable {
             if status.current.state == .result { goIdle("idle") }
         }
         let quiet = Int64(config.quietSeconds * 1000)
-        var ready: [(Study, ApplianceConfig.Watch.Kind, String)] = []
+        var ready: [(LocatedStudy, ApplianceConfig.Watch.Kind, String)] = []
         var present = Set<String>()
         for (root, kind) in roots() {
             if let i = inotify, kind != .share { watchTree(i, root, depth: 0) }
@@ -143,7 +143,7 @@ public final class Daemon: @unchecked Sendable {
     // MARK: one study
 
     /// Takes one complete study: fingerprint, journal, process, publish, copy back. True when it was processed.
-    func take(_ s: Study, kind: ApplianceConfig.Watch.Kind, root: String, now: Int64) -> Bool {
+    func take(_ s: LocatedStudy, kind: ApplianceConfig.Watch.Kind, root: String, now: Int64) -> Bool {
         guard let journal else { return false }
         let listing = Daemon.listingHash(s)
         // Known listing whose study needs no work (e.g. after a restart): no need to read its bytes again.
@@ -187,7 +187,7 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// A study the journal already finished: settle it; a re-inserted done study shows its result again.
-    func alreadyHandled(_ s: Study, _ r: JournalRecord, now: Int64) {
+    func alreadyHandled(_ s: LocatedStudy, _ r: JournalRecord, now: Int64) {
         settled[s.directory] = s.files
         log.info("\(s.directory): already \(r.last.event.rawValue) (fingerprint \(r.last.fingerprint)) — not run again")
         if r.last.event == .done, let c = r.last.category.flatMap(ResultCategory.init(rawValue:)) {
@@ -198,7 +198,7 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// Runs one study that needs work: journal, process, publish, copy back. True when the processor ran.
-    func run(_ s: Study, fp: String, isNew: Bool, listing: String, kind: ApplianceConfig.Watch.Kind, root: String) -> Bool {
+    func run(_ s: LocatedStudy, fp: String, isNew: Bool, listing: String, kind: ApplianceConfig.Watch.Kind, root: String) -> Bool {
         guard let journal else { return false }
         let outName = Daemon.safeName(s.name) + "-" + String(fp.prefix(8))
         let final = FS.join(config.outputDir, outName), partial = FS.join(config.outputDir, ".partial-" + outName)
@@ -278,7 +278,7 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// Why a failure is not the study's fault (stick pulled, files changed, output disk full), or nil.
-    func transientCause(_ s: Study) -> String? {
+    func transientCause(_ s: LocatedStudy) -> String? {
         guard let now = StudyLocator.study(at: s.directory, readyMarker: config.readyMarker) else { return "study folder vanished during reading" }
         if now.files != s.files { return "study changed during reading" }
         if let p = mediumProblem(config.outputDir, 0) { return "output folder: \(p)" }
@@ -360,7 +360,7 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// FNV-1a over the folder path and every file's relative path, size and mtime.
-    static func listingHash(_ s: Study) -> String {
+    static func listingHash(_ s: LocatedStudy) -> String {
         var h = FNV1a64()
         h.addString(s.directory)
         for f in s.files {
