@@ -69,12 +69,14 @@ import Radiomics
         let name = "p1-" + fp.prefix(8)
         try writeText(FS.join(rig.config.outputDir, ".partial-\(name)/features.csv"), "half")
         try writeText(FS.join(rig.config.outputDir, "\(name)/result.txt"), "old")
+        try writeText(FS.join(rig.config.outputDir, ".old-\(name)-999/result.txt"), "replaced before the crash")
+        try writeText(FS.join(rig.config.outputDir, "other.old-study-12345678/result.txt"), "a study's real result")
 
         let p = CountingProcessor()
         let (d, _, _) = rig.daemon(p)
         d.step(now: 0); d.step(now: 1)
         #expect(p.calls.count == 1)
-        #expect(rig.results == [name])
+        #expect(rig.results.sorted() == [name, "other.old-study-12345678"].sorted())     // crash leftovers gone, real results kept
         #expect(try FileIO.readText(FS.join(rig.config.outputDir, "\(name)/result.txt")) == "result of p1\n")
         #expect(!FS.exists(FS.join(rig.config.outputDir, ".partial-\(name)")))
         let lines = rig.journalLines

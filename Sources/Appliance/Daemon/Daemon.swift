@@ -267,7 +267,8 @@ public final class Daemon: @unchecked Sendable {
     /// Makes the finished folder visible in one rename; an older result of the same study is replaced.
     func publish(_ partial: String, _ final: String) throws {
         FS.syncTree(partial)
-        let old = final + ".old-\(getpid())"
+        let slash = final.lastIndex(of: "/").map { final.index(after: $0) } ?? final.startIndex
+        let old = String(final[..<slash]) + ".old-" + String(final[slash...]) + "-\(getpid())"
         if FS.exists(final) {
             FS.removeTree(old)
             if rename(final, old) != 0 { throw ApplianceError("\(final): cannot replace: \(FileIO.errnoText())") }
@@ -354,7 +355,7 @@ public final class Daemon: @unchecked Sendable {
     /// Removes half-written results left by a crash.
     func cleanOutput() {
         try? FS.makeDirectories(config.outputDir)
-        for n in (try? FS.list(config.outputDir)) ?? [] where n.hasPrefix(".partial-") || n.contains(".old-") {
+        for n in (try? FS.list(config.outputDir)) ?? [] where n.hasPrefix(".partial-") || n.hasPrefix(".old-") {
             FS.removeTree(FS.join(config.outputDir, n))
         }
     }
