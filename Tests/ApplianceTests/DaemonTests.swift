@@ -199,6 +199,21 @@ import Radiomics
         #expect(rig.sink.patterns.first == .selfTest)
     }
 
+    @Test func selfTestRetrySucceedsOnceTheFolderFaultClears() throws {
+        var rig = Rig()
+        rig.config.selfTestAtStart = true
+        let blocker = rig.tmp.sub("not-a-folder")
+        try writeText(blocker, "x")
+        rig.config.outputDir = blocker + "/results"
+        let (d, driver, status) = rig.daemon(CountingProcessor())
+        #expect(!d.startUp())
+        #expect(status.current.message?.contains("output folder") == true)
+        FS.removeTree(blocker)
+        #expect(d.startUp(retry: true))
+        #expect(status.current.state == .idle && driver.current == .idle)
+        #expect(rig.sink.patterns.filter { $0 == .selfTest }.count == 1)     // the retry does not flash the lamp test
+    }
+
     @Test func unwritableStateFolderPausesAndRecovers() throws {
         var rig = Rig(quiet: 0)
         let blocker = rig.tmp.sub("state-is-a-file")
