@@ -38,6 +38,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: niftiSwift),
+        .executableTarget(name: "make-bench-cases", dependencies: ["Imaging"], path: "tools/make-bench-cases",
+                          swiftSettings: niftiSwift),
         .executableTarget(
             name: "MakeSyntheticCohort", dependencies: ["Imaging", "Radiomics", "Clinical"],
             path: "tools/synthetic-cohort", swiftSettings: niftiSwift),

@@ -63,3 +63,31 @@ public enum FileIO {
     /// The current errno as text.
     public static func errnoText() -> String { String(cString: strerror(errno)) }
 }
+
+extension FileIO {
+    /// `mkdir -p`: creates `path` and its missing parents (mode 0755).
+    public static func makeDirectories(_ path: String) throws {
+        var cur = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            cur += "/" + part
+            if mkdir(cur, 0o755) != 0 && errno != EEXIST { throw IngestError(cur, "cannot create folder: \(errnoText())") }
+        }
+    }
+}
+
+extension FileIO {
+    /// Appends `text` to `path` (created if missing) and fsyncs, so a crash never loses a completed line.
+    public static func append(_ text: String, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else { throw IngestError(path, "cannot append: \(errnoText())") }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
+            if n < 0 { if errno == EINTR { continue }; throw IngestError(path, "append failed: \(errnoText())") }
+            off += n
+        }
+        if fsync(fd) != 0 { throw IngestError(path, "fsync failed: \(errnoText())") }
+    }
+}

@@ -11,16 +11,23 @@ import CNIfTI
 /// exactly; float data (or fractional scaling) are rounded to the nearest integer multiple of `unit` (IBSI: "load
 /// as float, round to nearest integer" for CT, unit 1). NaN/Inf inside the ROI is an error; outside it becomes 0.
 public enum Ingest {
+    /// Largest region (bounding box + margin) loaded, in voxels: 2^28 (1 GiB of Int32), a whole 512×512×1024 CT.
+    public static let maxCropVoxels = 1 << 28
+
     /// Loads the ROI's bounding box of `imagePath` plus `marginMM` around it, with the mask on the same grid.
     /// - label: keep only mask voxels equal to it; nil = every non-zero voxel (> 0.5 for float masks).
     /// - spacing: voxel size for JPEG input (NIfTI carries its own); default 1 mm.
     /// - unit: real value of one integer step of the loaded voxels.
     public static func load(imagePath: String, maskPath: String, label: Int? = nil, marginMM: Double = 0,
                             spacing: Spacing? = nil, unit: Double = 1) throws -> ImageWithMask {
+        try load(imagePath: imagePath, maskPath: maskPath, label: label, margin: { _ in marginMM }, spacing: spacing, unit: unit)
+    }
+
+    /// As above, with the margin (mm) chosen from the file's voxel spacing once the header is read
+    /// (preprocessing needs more context for coarse voxels and spline interpolation).
+    public static func load(imagePath: String, maskPath: String, label: Int? = nil, margin: (Spacing) -> Double,
+                            spacing: Spacing? = nil, unit: Double = 1) throws -> ImageWithMask {
         guard unit.isFinite, unit > 0 else { throw IngestError(imagePath, "unit must be positive, got \(unit)") }
-        guard marginMM.isFinite, marginMM >= 0, marginMM <= 1000 else {
-            throw IngestError(imagePath, "margin must be 0…1000 mm, got \(marginMM)")
-        }
         let jpegSpacing = spacing ?? Spacing(1, 1, 1)
         if JPEGStack.isJPEGInput(imagePath) || JPEGStack.isJPEGInput(maskPath) {
             guard jpegSpacing.x.isFinite, jpegSpacing.y.isFinite, jpegSpacing.z.isFinite,
@@ -45,11 +52,18 @@ public enum Ingest {
         guard let roi = scan.boundingBox else {
             throw IngestError(maskPath, label.map { "empty mask: no voxel has label \($0)" } ?? "empty mask: no voxel inside")
         }
+        let marginMM = margin(g.spacing)
+        guard marginMM.isFinite, marginMM >= 0, marginMM <= 1000 else {
+            throw IngestError(imagePath, "margin must be 0…1000 mm, got \(marginMM)")
+        }
 
         // 3. The box to read: the ROI's bounding box plus the margin, converted to voxels per axis.
-        func voxels(_ mm: Double, _ s: Double) -> Int { marginMM == 0 ? 0 : Int((mm / s).rounded(.up)) }
+        func voxels(_ mm: Double, _ s: Double) -> Int { marginMM == 0 ? 0 : Int(min((mm / s).rounded(.up), 1e6)) }
         let box = roi.expanded(by: (voxels(marginMM, g.spacing.x), voxels(marginMM, g.spacing.y), voxels(marginMM, g.spacing.z)),
                                within: g.dims)
+        guard box.dims.count <= maxCropVoxels else {
+            throw IngestError(maskPath, "ROI bounding box \(box.dims) plus margin is larger than \(maxCropVoxels) voxels")
+        }
         let maskVoxels = scan.crop(box)
         let cropGeometry = g.cropped(to: box)
 
@@ -69,7 +83,8 @@ public enum Ingest {
         }
         let offset = (box.lower.x, box.lower.y, box.lower.z)
         return ImageWithMask(image: Volume(geometry: cropGeometry, voxels: voxels, unit: unit, offsetInFile: offset),
-                             mask: Mask(geometry: cropGeometry, voxels: maskVoxels, offsetInFile: offset))
+                             mask: Mask(geometry: cropGeometry, voxels: maskVoxels, offsetInFile: offset),
+                             fileDims: g.dims)
     }
 
     /// Sub-region read + scaling + rounding, with the NaN/Inf and range checks inside the ROI.
@@ -84,7 +99,7 @@ public enum Ingest {
                     let q = ((v * slope + inter) / unit).rounded(.toNearestOrAwayFromZero)
                     if q.isFinite, q >= -2147483648, q <= 2147483647 { o[idx] = Int32(q); return }
                     if mask[idx] != 0 { if bad == nil { bad = (idx, v * slope + inter) } ; return }
-                    o[idx] = q.isNaN ? 0 : (q > 0 ? Int32.max : Int32.min)
+                    o[idx] = !q.isFinite || !(v * slope + inter).isFinite ? 0 : (q > 0 ? Int32.max : Int32.min)
                 }
             }
         }
@@ -138,9 +153,24 @@ struct MaskScan {
             geometry = f.geometry
             let d = f.geometry.dims, isFloat = f.header.datatype.isFloat
             let (slope, inter) = f.header.scaling
-            let dec = f.decoder, n = d.x * d.y
+            let dec = f.decoder, n = d.x * d.y, size = f.header.datatype.size
+            // Is a voxel whose stored value is 0 inside? (Only with an odd scl_inter or label 0.)
+            let zero = inter
+            let zeroInside = label.map { (isFloat ? zero.rounded(.toNearestOrAwayFromZero) : zero) == Double($0) }
+                ?? (isFloat ? zero > 0.5 : zero != 0)
+            // Integer mask, no scaling, no label: inside ⇔ some byte of the stored value is non-zero (any byte order).
+            let rawNonZero = label == nil && !isFloat && slope == 1 && inter == 0
             var flags = [Bool](repeating: false, count: n)
             try f.forEachSlice { k, raw in
+                // Most slices of a tumour mask are empty: skip them at memory speed.
+                if !zeroInside && MaskScan.allZero(raw, n * size) { return }
+                if rawNonZero {
+                    add(z: k, width: d.x, height: d.y) { i in
+                        for b in 0..<size where raw.load(fromByteOffset: i * size + b, as: UInt8.self) != 0 { return true }
+                        return false
+                    }
+                    return
+                }
                 flags.withUnsafeMutableBufferPointer { fl in
                     dec.forEach(raw, count: n) { i, v in
                         let x = v * slope + inter
@@ -151,6 +181,19 @@ struct MaskScan {
                 flags.withUnsafeBufferPointer { fl in add(z: k, width: d.x, height: d.y) { fl[$0] } }
             }
         }
+    }
+
+    /// True when `count` bytes at `p` are all zero.
+    static func allZero(_ p: UnsafeRawPointer, _ count: Int) -> Bool {
+        var i = 0
+        while i + 32 <= count {
+            let a = p.loadUnaligned(fromByteOffset: i, as: UInt64.self) | p.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+            let b = p.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self) | p.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+            if a | b != 0 { return false }
+            i += 32
+        }
+        while i < count { if p.load(fromByteOffset: i, as: UInt8.self) != 0 { return false }; i += 1 }
+        return true
     }
 
     /// Records the inside voxels of slice z (`inside(index)` for index = y·width + x).

@@ -113,7 +113,7 @@ public enum JPEGStack {
             if k == 0 { w = img.width; h = img.height } else if img.width != w || img.height != h {
                 throw IngestError(f, "slice is \(img.width)×\(img.height), the first slice is \(w)×\(h)")
             }
-            guard luma.count + img.luma.count <= NIfTIHeader.maxVoxels else { throw IngestError(path, "JPEG stack too large") }
+            guard luma.count + img.luma.count <= Ingest.maxCropVoxels else { throw IngestError(path, "JPEG stack too large") }
             luma += img.luma
         }
         return (Geometry(dims: Dims(w, h, files.count), spacing: spacing), luma)

@@ -64,8 +64,8 @@ struct NIfTIHeader {
         defer { Xznzclose(&file) }
         var buf = [UInt8](repeating: 0, count: 540)
         let n = buf.withUnsafeMutableBytes { znzread($0.baseAddress, 1, 540, f) }
-        let got = n > 540 ? -1 : Int(n)   // znzread returns (size_t)-1 on a gzip error
-        if got < 0 { throw IngestError(path, "corrupt compressed data in the header") }
+        let got = n < 0 || n > 540 ? -1 : Int(n)   // znzread returns (size_t)-1, seen as −1 here, on a zlib error
+        if got < 0 { throw IngestError(path, "corrupt compressed data (bad deflate stream or gzip check failed)") }
         return try parse(Array(buf[0..<max(0, got)]), path: path)
     }
 

@@ -17,15 +17,36 @@ final class NIfTIFile {
     let dataPath: String
     let dataOffset: Int
 
-    init(_ path: String) throws {
+    init(_ given: String) throws {
         _ = silenceLibnifti
+        // The .img of a pair names its .hdr.
+        let lower = given.lowercased()
+        let path = lower.hasSuffix(".img") ? String(given.dropLast(3)) + "hdr"
+            : (lower.hasSuffix(".img.gz") ? String(given.dropLast(6)) + "hdr" : given)
         self.path = path
         header = try NIfTIHeader.read(path)
+        if !header.singleFile {
+            // A .hdr/.img pair: name the missing data file ourselves (libnifti would only fail without a reason).
+            let lower = path.lowercased()
+            let stem = lower.hasSuffix(".hdr.gz") ? String(path.dropLast(6)) : (lower.hasSuffix(".hdr") ? String(path.dropLast(3)) : "")
+            let candidates = stem.isEmpty ? [] : [stem + "img", stem + "img.gz", stem + "IMG"]
+            guard candidates.contains(where: { access($0, R_OK) == 0 }) else {
+                throw IngestError(path, "image data file (.img) of this .hdr is missing")
+            }
+        }
         // The header is sane (dims, datatype, offset): now libnifti may parse it (header only, read_data = 0).
         guard let n = nifti_image_read(path, 0) else { throw IngestError(path, "libnifti could not read the header") }
         nim = n
         var ok = false
         defer { if !ok { nifti_image_free(n) } }
+        // Axes past dim[0] may be stored as 0 (a 2-D file's dim[3]); libnifti keeps the 0, which would make
+        // nvox 0. Set them to 1 and let libnifti recompute nx…nw and nvox.
+        var fixed = false
+        withUnsafeMutableBytes(of: &n.pointee.dim) { raw in
+            let d = raw.bindMemory(to: Int64.self)
+            for i in 1..<8 where d[i] == 0 && i > Int(d[0]) { d[i] = 1; fixed = true }
+        }
+        if fixed { _ = nifti_update_dims_from_array(n) }
         guard let iname = n.pointee.iname else { throw IngestError(path, "no image data file found") }
         dataPath = String(cString: iname)
         dataOffset = Int(n.pointee.iname_offset)
@@ -91,11 +112,17 @@ final class NIfTIFile {
         defer { buf.deallocate() }
         for k in 0..<d.z {
             let n = znzread(buf, 1, sliceBytes, f)
-            guard n == sliceBytes else {
-                let what = n > sliceBytes ? "corrupt compressed data" : "truncated"
+            guard n == sliceBytes else {   // znzread returns (size_t)-1, seen as −1 here, on a zlib error
+                let what = n < 0 || n > sliceBytes ? "corrupt compressed data" : "truncated"
                 throw IngestError(dataPath, "\(what): voxel data end in slice \(k) of \(d.z)")
             }
             try body(k, UnsafeRawPointer(buf))
+        }
+        // gzip checks its CRC only when the stream's end is read: read one byte past the voxels so corrupt
+        // data that happened to inflate is still reported. (Extra bytes after the voxels are allowed.)
+        if nifti_is_gzfile(dataPath) != 0 {
+            let n = znzread(buf, 1, 1, f)
+            if n < 0 || n > 1 { throw IngestError(dataPath, "corrupt compressed data (gzip check failed)") }
         }
     }
 

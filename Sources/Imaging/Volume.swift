@@ -58,5 +58,8 @@ public struct Mask: Sendable {
 public struct ImageWithMask: Sendable {
     public var image: Volume
     public var mask: Mask
-    public init(image: Volume, mask: Mask) { self.image = image; self.mask = mask }
+    /// Dims of the whole file the crop was read from (resampling aligns its grid on the file's grid, as the
+    /// IBSI defines it); nil = image and mask are the whole file.
+    public var fileDims: Dims?
+    public init(image: Volume, mask: Mask, fileDims: Dims? = nil) { self.image = image; self.mask = mask; self.fileDims = fileDims }
 }

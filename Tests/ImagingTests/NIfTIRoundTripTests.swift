@@ -105,6 +105,18 @@ import Testing
         #expect(r.image.voxels == [123, -2, 2500] && r.image.unit == 0.001)
     }
 
+    @Test func twoDimensionalFile() throws {
+        let tmp = TempDir()
+        let g = Geometry(dims: Dims(4, 3, 1), spacing: Spacing(0.5, 0.5, 1))
+        try NIfTIWriter.write(path: tmp.file("a.nii"), geometry: g, values: (0..<12).map(Double.init), datatype: .uint16)
+        var b = readAll(tmp.file("a.nii"))
+        b[40] = 2; b[46] = 0; b[47] = 0   // dim[0] = 2, dim[3] = 0 (unused)
+        writeBytes(b, tmp.file("2d.nii"))
+        let r = try Ingest.load(imagePath: tmp.file("2d.nii"), maskPath: tmp.file("2d.nii"))
+        #expect(r.image.dims == Dims(4, 3, 1) && r.mask.count == 11 && r.image.offsetInFile == (0, 0, 0))
+        #expect(r.image.voxels == (0..<12).map(Int32.init))
+    }
+
     @Test func qformOnlyAndPixdimOnlyGeometry() throws {
         let tmp = TempDir()
         let g = Geometry(dims: Dims(2, 2, 2), spacing: Spacing(1.5, 1.5, 3), origin: (1, 2, 3),

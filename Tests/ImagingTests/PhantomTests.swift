@@ -52,3 +52,27 @@ import Testing
         #expect(r.mask.count == 125_256)
     }
 }
+
+/// `inspect`'s summary of the CT phantom, against the values decoded by hand with Python (see PhantomTests).
+@Suite struct InspectSummaryTests {
+    @Test func ctPhantomImageAndMask() throws {
+        let img = try NIfTISummary.of(ibsiRoot + "/ct_phantom/image.nii.gz")
+        #expect(img.range?.min == -1000 && img.range?.max == 3065)
+        #expect(img.datatype == .float32 && img.version == 1 && !img.bigEndian)
+        #expect(!img.isBinary && img.nonFinite == 0)
+        let m = try NIfTISummary.of(ibsiRoot + "/ct_phantom/mask.nii.gz")
+        #expect(m.isBinary && m.nonZero == 125_256)
+        #expect(m.lines.contains("  mask        125256 voxels inside, 358.681 mL"))   // 125256 · 0.977² · 3 mm³
+        #expect(m.lines.contains("  orientation LPS (axes i, j, k point toward; RAS+ world)"))
+        #expect(m.lines.contains("  dims        204 × 201 × 60 voxels"))
+        #expect(m.lines.contains("  spacing     0.977 × 0.977 × 3 mm"))
+    }
+
+    @Test func pairGivenByItsImgFile() throws {
+        let tmp = TempDir()
+        let g = Geometry(dims: Dims(2, 2, 1), spacing: Spacing(1, 1, 1))
+        try NIfTIWriter.write(path: tmp.file("p.hdr"), geometry: g, values: [0, 1, 2, 3], datatype: .int16, bigEndian: true)
+        let s = try NIfTISummary.of(tmp.file("p.img"))
+        #expect(s.range?.min == 0 && s.range?.max == 3 && s.bigEndian && s.labels.count == 3)
+    }
+}

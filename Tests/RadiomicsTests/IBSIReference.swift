@@ -80,8 +80,9 @@ enum ComputedFeatures {
     static func compute(_ dataSet: String) -> Result<[String: Feature], Error> {
         let files = dataSet == "digital phantom" ? SharedData.digitalPhantom : SharedData.ctPhantom
         return Result {
-            let input = try Ingest.load(imagePath: files.0, maskPath: files.1, marginMM: 10)
-            let fs = try Extractor.extract(input, settings: ExtractionSettings.presets[presets[dataSet]!]!)
+            let settings = ExtractionSettings.presets[presets[dataSet]!]!
+            let input = try Extractor.load(image: files.0, mask: files.1, settings: settings)
+            let fs = try Extractor.extract(input, settings: settings)
             var d: [String: Feature] = [:]
             for f in fs { d["\(f.tag)|\(f.aggregation)"] = f }
             return d

@@ -123,8 +123,60 @@ import Imaging
         #expect([-1000, -998, -997, -995].map { m.level($0) } == [1, 1, 2, 3])
     }
 
+    // MARK: bad input → a clear error, never a trap or a huge allocation
+
+    @Test func badInputIsRejected() throws {
+        let g = Geometry(dims: Dims(3, 1, 1), spacing: Spacing(1, 1, 1))
+        let img = Volume(geometry: g, voxels: [1, 2, 3])
+        let empty = ImageWithMask(image: img, mask: Mask(geometry: g, voxels: [0, 0, 0]))
+        let full = ImageWithMask(image: img, mask: Mask(geometry: g, voxels: [1, 1, 1]))
+        let plain = ExtractionSettings(name: "t", discretisation: .none)
+        #expect(throws: PreprocessError.self) { try Preprocessing.prepare(empty, settings: plain) }
+        var neg = plain; neg.resampleSpacing = [-1, 1, 1]
+        #expect(throws: PreprocessError.self) { try Preprocessing.prepare(full, settings: neg) }
+        var tiny = plain; tiny.resampleSpacing = [1e-9, 1e-9, 1e-9]
+        #expect(throws: PreprocessError.self) { try Preprocessing.prepare(full, settings: tiny) }
+        var range = plain; range.resegmentLower = 10
+        #expect(throws: PreprocessError.self) { try Preprocessing.prepare(full, settings: range) }
+        let r = region([0, 1_000_000_000])
+        let fbs = ExtractionSettings(name: "t", discretisation: .fixedBinSize, binSize: 1e-6)
+        #expect(throws: PreprocessError.self) { try Discretiser.greyLevels(r, settings: fbs) }
+        #expect(throws: PreprocessError.self) { try Discretiser.greyLevels(r, settings: plain) }   // 0 is not a grey level
+    }
+
     func region(_ v: [Int32]) -> Region {
         Region(dims: Dims(v.count, 1, 1), spacing: Spacing(1, 1, 1), intensities: v, unit: 1,
                morphMask: [UInt8](repeating: 1, count: v.count), intensityMask: [UInt8](repeating: 1, count: v.count))
+    }
+}
+
+/// A crop read (ROI box + `requiredMarginMM`, with its file offset and the file's dims, as the bounded-memory reader gives)
+/// preprocesses to the same region as the whole file: the grid is aligned on the file, not on the crop.
+@Suite struct CropInvarianceTests {
+    @Test(arguments: ["ibsi-ct-a", "ibsi-ct-b", "ibsi-ct-c", "ibsi-ct-d", "ibsi-ct-e"])
+    func cropMatchesWholeFile(_ preset: String) throws {
+        // A margin of 1000 mm makes the reader return the whole file (offset 0, file dims).
+        let whole = try Ingest.load(imagePath: SharedData.ctPhantom.0, maskPath: SharedData.ctPhantom.1, marginMM: 1000)
+        let s = try #require(ExtractionSettings.presets[preset])
+        let d = whole.image.dims, sp = whole.image.spacing
+        let roi = try #require(whole.mask.boundingBox)
+        let mm = Preprocessing.requiredMarginMM(settings: s, spacing: sp)
+        let box = roi.expanded(by: (Int((mm / sp.x).rounded(.up)), Int((mm / sp.y).rounded(.up)), Int((mm / sp.z).rounded(.up))), within: d)
+        let bd = box.dims
+        var iv = [Int32](repeating: 0, count: bd.count), mv = [UInt8](repeating: 0, count: bd.count)
+        for k in 0..<bd.z { for j in 0..<bd.y { for i in 0..<bd.x {
+            let n = d.index(box.lower.x + i, box.lower.y + j, box.lower.z + k)
+            iv[bd.index(i, j, k)] = whole.image.voxels[n]; mv[bd.index(i, j, k)] = whole.mask.voxels[n]
+        } } }
+        let g = Geometry(dims: bd, spacing: sp)
+        let off = (box.lower.x, box.lower.y, box.lower.z)
+        let crop = ImageWithMask(image: Volume(geometry: g, voxels: iv, offsetInFile: off),
+                                 mask: Mask(geometry: g, voxels: mv, offsetInFile: off), fileDims: d)
+        let a = try Preprocessing.prepare(whole, settings: s), b = try Preprocessing.prepare(crop, settings: s)
+        #expect(a.dims == b.dims)
+        let differing = zip(a.intensities, b.intensities).filter { $0 != $1 }.count
+        #expect(differing == 0, "\(differing) voxels differ")
+        #expect(a.morphMask == b.morphMask)
+        #expect(a.intensityMask == b.intensityMask)
     }
 }

@@ -9,7 +9,7 @@ import Imaging
 /// r_i. = Σ_j r_ij, r_.j = Σ_i r_ij, p_ij = r_ij / N_s. Entropy in bits.
 public enum GLRLM {
     /// Largest number of distinct grey levels in the ROI for which a GLRLM is built.
-    static let maxLevels = 4096
+    static let maxLevels = 1024
 
     /// Computes the GLRLM features for every requested aggregation (table order within each aggregation).
     public static func features(_ input: FeatureInput) -> [Feature] {

@@ -29,7 +29,10 @@ public enum LocalIntensity {
     /// Peak means at every voxel of the intensity mask; returns (local peak, global peak) in real units.
     public static func peaks(_ region: Region) -> (local: Double, global: Double)? {
         let d = region.dims
-        let sphere = Sphere(spacing: region.spacing, radius: Preprocessing.peakSphereRadius)
+        let sp = region.spacing, r = Preprocessing.peakSphereRadius
+        // Refuse absurd voxel sizes (the sphere would hold millions of voxels).
+        guard sp.x > 0, sp.y > 0, sp.z > 0, (r / sp.x) * (r / sp.y) * (r / sp.z) <= 1e6 else { return nil }
+        let sphere = Sphere(spacing: sp, radius: r)
         // Row prefix sums: prefix[(k·dy + j)·(dx+1) + i] = Σ_{x<i} v(x, j, k).
         let w = d.x + 1
         var prefix = [Int64](repeating: 0, count: w * d.y * d.z)
@@ -68,8 +71,8 @@ public enum LocalIntensity {
     /// sphere means) and 0F91 global intensity peak (highest sphere mean over the intensity mask).
     public static func features(_ input: FeatureInput) -> [Feature] {
         guard let p = peaks(input.region) else {
-            return [Feature("loc.peak.local", "VJGA", "", nil, reason: "empty intensity mask"),
-                    Feature("loc.peak.global", "0F91", "", nil, reason: "empty intensity mask")]
+            let why = "empty intensity mask or voxels too small for the 1 cm³ sphere"
+            return [Feature("loc.peak.local", "VJGA", "", nil, reason: why), Feature("loc.peak.global", "0F91", "", nil, reason: why)]
         }
         return [Feature("loc.peak.local", "VJGA", "", p.local), Feature("loc.peak.global", "0F91", "", p.global)]
     }

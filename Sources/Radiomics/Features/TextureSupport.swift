@@ -35,10 +35,19 @@ struct CompactGreyLevels: Sendable {
 
     init(_ levels: GreyLevels) {
         dims = levels.dims
-        var present = levels.levels.filter { $0 > 0 }
-        present.sort()
+        let top = max(0, Int(levels.levels.max() ?? 0))
         var uniq: [Int32] = []
-        for v in present where uniq.last != v { uniq.append(v) }
+        var lookup: [Int32] = []            // grey level → compact index, when the levels are few enough
+        if top <= 1 << 20 {
+            var present = [Bool](repeating: false, count: top + 1)
+            for v in levels.levels where v > 0 { present[Int(v)] = true }
+            lookup = [Int32](repeating: -1, count: top + 1)
+            for v in 1..<(top + 1) where present[v] { lookup[v] = Int32(uniq.count); uniq.append(Int32(v)) }
+        } else {
+            var sorted = levels.levels.filter { $0 > 0 }
+            sorted.sort()
+            for v in sorted where uniq.last != v { uniq.append(v) }
+        }
         values = uniq
         var idx = [Int32](repeating: -1, count: levels.levels.count)
         var perSlice = [Int](repeating: 0, count: max(0, levels.dims.z))
@@ -46,9 +55,13 @@ struct CompactGreyLevels: Sendable {
         for p in 0..<levels.levels.count {
             let v = levels.levels[p]
             guard v > 0 else { continue }
-            var lo = 0, hi = uniq.count - 1          // binary search: v is present
-            while lo < hi { let mid = (lo + hi) / 2; if uniq[mid] < v { lo = mid + 1 } else { hi = mid } }
-            idx[p] = Int32(lo)
+            if !lookup.isEmpty {
+                idx[p] = lookup[Int(v)]
+            } else {
+                var lo = 0, hi = uniq.count - 1      // binary search: v is present
+                while lo < hi { let mid = (lo + hi) / 2; if uniq[mid] < v { lo = mid + 1 } else { hi = mid } }
+                idx[p] = Int32(lo)
+            }
             let z = p / sliceSize
             if z < perSlice.count { perSlice[z] += 1 }
         }

@@ -1,5 +1,8 @@
 /// Grey-level discretisation (IBSI 1, "Discretisation"), in integer arithmetic on the fixed-point intensities.
 public enum Discretiser {
+    /// Largest number of grey levels accepted (texture matrices are Ng × Ng).
+    public static let maxLevels = 1 << 16
+
     /// Discretised grey levels of the intensity mask (0 outside).
     /// - `.none`: the fixed-point intensities are the levels (must be ≥ 1); Ng = the ROI maximum.
     /// - `.fixedBinSize` (IBSI FBS): `floor((X − X_min)/w) + 1`, X_min = `binLowerBound` ?? `resegmentLower` ??
@@ -20,6 +23,9 @@ public enum Discretiser {
             top = max(top, l)
         }
         let count = m.fixedCount ?? Int(top)
+        guard count <= maxLevels else {
+            throw PreprocessError("discretisation gives \(count) grey levels (at most \(maxLevels)): use a larger bin size or fewer bins")
+        }
         return GreyLevels(dims: region.dims, spacing: region.spacing, levels: lv, count: count)
     }
 
@@ -41,7 +47,8 @@ public enum Discretiser {
                 let f = num >= 0 ? num / p : -((-num + p - 1) / p)
                 return Int32(clamping: max(1, f + 1))
             case let .binSizeReal(w, lo):
-                return Int32(clamping: max(1, Int64(((Double(v) - lo) / w).rounded(.down)) + 1))
+                let f = ((Double(v) - lo) / w).rounded(.down)
+                return Int32(clamping: max(1, Int64(max(-1e15, min(1e15, f.isNaN ? 0 : f))) + 1))
             case let .binNumber(n, lo, span):
                 let f = n * (Int64(v) - lo) / span + 1
                 return Int32(clamping: min(n, max(1, f)))
@@ -68,13 +75,13 @@ public enum Discretiser {
             for q in 1...1000 {
                 let pq = wu * Double(q), mq = lo * Double(q)
                 let pr = pq.rounded(), mr = mq.rounded()
-                if abs(pq - pr) <= 1e-9 * max(1, pq), abs(mq - mr) <= 1e-9 * max(1, abs(mq)), pr >= 1, abs(mr) < 1e15 {
+                if abs(pq - pr) <= 1e-9 * max(1, pq), abs(mq - mr) <= 1e-9 * max(1, abs(mq)), pr >= 1, pr < 1e15, abs(mr) < 1e15 {
                     return LevelMap(kind: .binSize(p: Int64(pr), q: Int64(q), m: Int64(mr)), fixedCount: nil)
                 }
             }
             return LevelMap(kind: .binSizeReal(w: wu, lo: lo), fixedCount: nil)
         case .fixedBinNumber:
-            guard let n = binNumber, n >= 1, n <= 1 << 20 else { throw PreprocessError("fixed bin number needs binNumber ≥ 1") }
+            guard let n = binNumber, n >= 1, n <= 1 << 20 else { throw PreprocessError("fixed bin number needs 1 ≤ binNumber ≤ 1048576") }
             if roiMax == roiMin {
                 return LevelMap(kind: .constant(Int32((n + 1) / 2)), fixedCount: n)
             }

@@ -7,14 +7,30 @@ public struct PreprocessError: Error, CustomStringConvertible, Sendable {
 }
 
 /// IBSI image processing: resampling (grid centres aligned), intensity rounding, mask interpolation with a
-/// partial-volume threshold, re-segmentation (range, then mean ± kσ), crop to the ROI plus the local-intensity margin.
+/// partial-volume threshold, re-segmentation (range ∩ mean ± kσ, σ of the morphological ROI as MIRP computes it —
+/// this order reproduces every config E reference value), crop to the ROI plus the local-intensity margin.
 public enum Preprocessing {
     /// Radius (mm) of the 1 cm³ sphere of the local intensity peak, r = 10·(3/(4π))^(1/3) ≈ 6.2035 mm.
     public static let peakSphereRadius: Double = 10 * DetMath.cbrt(3 / (4 * DetMath.pi))
 
+    /// Largest resampled crop accepted (voxels); interpolation holds a few Double copies of it.
+    public static let maxBoxVoxels = 1 << 25
+
+    /// Margin (mm) the reader must keep around the ROI's bounding box so that preprocessing on the crop equals
+    /// preprocessing on the whole file: the local-intensity sphere + two new voxels of interpolation support,
+    /// plus 12 original voxels for the cubic spline prefilter (its influence decays as 0.268ⁿ; scipy pads 12 too).
+    public static func requiredMarginMM(settings: ExtractionSettings, spacing s: Spacing) -> Double {
+        let rs = settings.resampleSpacing ?? []
+        let newMax = rs.count == 3 ? max(rs[0], rs[1], settings.isSliceWise ? 0 : rs[2], s.x, s.y, s.z) : max(s.x, s.y, s.z)
+        let prefilter = settings.interpolation == .tricubicSpline && rs.count == 3 ? 12 * max(s.x, s.y, s.z) : 0
+        return peakSphereRadius + 2 * newMax + prefilter
+    }
+
     /// Preprocesses `input` per `settings`.
     /// - Parameter fileDims: dims of the whole image file the input was cut from (grid alignment is on the file's
-    ///   grid, as the IBSI and MIRP define it); nil = the input is the whole file.
+    ///   grid, as the IBSI and MIRP define it); nil = `input.fileDims`, else the input is taken as the whole file.
+    ///   For tricubic interpolation the input should extend ≥ 12 voxels beyond the ROI box + 6.2 mm so the
+    ///   spline prefilter sees (almost) the same data as on the whole image.
     public static func prepare(_ input: ImageWithMask, settings: ExtractionSettings, fileDims: Dims? = nil) throws -> Region {
         let img = input.image
         let d = img.dims
@@ -29,12 +45,19 @@ public enum Preprocessing {
         guard settings.intensityUnit > 0, settings.intensityUnit.isFinite else {
             throw PreprocessError("intensityUnit must be positive")
         }
-        let fd = fileDims ?? Dims(d.x + img.offsetInFile.x, d.y + img.offsetInFile.y, d.z + img.offsetInFile.z)
+        let fd = fileDims ?? input.fileDims ?? Dims(d.x + img.offsetInFile.x, d.y + img.offsetInFile.y, d.z + img.offsetInFile.z)
+        guard fd.x >= d.x + img.offsetInFile.x, fd.y >= d.y + img.offsetInFile.y, fd.z >= d.z + img.offsetInFile.z,
+              img.offsetInFile.x >= 0, img.offsetInFile.y >= 0, img.offsetInFile.z >= 0 else {
+            throw PreprocessError("the crop \(d) at offset \(img.offsetInFile) does not fit in the file dims \(fd)")
+        }
         let off = (img.offsetInFile.x, img.offsetInFile.y, img.offsetInFile.z)
 
         // New grid per axis (file coordinates). 2D mode: z untouched.
         let rs = settings.resampleSpacing
-        if let r = rs, r.count != 3 { throw PreprocessError("resampleSpacing needs 3 values (x, y, z)") }
+        if let r = rs {
+            guard r.count == 3 else { throw PreprocessError("resampleSpacing needs 3 values (x, y, z)") }
+            guard r.allSatisfy({ $0.isFinite && $0 >= 0 }) else { throw PreprocessError("resampleSpacing must be ≥ 0 mm (0 = keep), got \(r)") }
+        }
         let ax = [ResampledAxis(oldCount: fd.x, oldSpacing: sp.x, newSpacing: rs?[0]),
                   ResampledAxis(oldCount: fd.y, oldSpacing: sp.y, newSpacing: rs?[1]),
                   ResampledAxis(oldCount: fd.z, oldSpacing: sp.z, newSpacing: settings.isSliceWise ? nil : rs?[2])]
@@ -59,7 +82,11 @@ public enum Preprocessing {
             if lo >= hi { throw PreprocessError("the mask lies outside the resampled grid") }
             support.append(lo..<hi)
         }
-        let supportMask = sampleMask(input.mask, axes: ax, box: support, offset: inOff, threshold: settings.maskThreshold)
+        let supportCount = support.reduce(1) { $0 * $1.count }
+        guard supportCount <= maxBoxVoxels else {
+            throw PreprocessError("the resampled ROI box has \(supportCount) voxels (at most \(maxBoxVoxels)): use a coarser resampling spacing")
+        }
+        let supportMask = sampleMask(input.mask, bounds: maskBox, axes: ax, box: support, offset: inOff, threshold: settings.maskThreshold)
         guard let tight = boundingBox(supportMask, dims: Dims(support[0].count, support[1].count, support[2].count)) else {
             throw PreprocessError("the mask is empty after resampling (partial-volume threshold \(settings.maskThreshold))")
         }
@@ -72,7 +99,10 @@ public enum Preprocessing {
             box.append(max(0, lo - m)..<min(ax[a].count, hi + m))
         }
         let outDims = Dims(box[0].count, box[1].count, box[2].count)
-        let morph = sampleMask(input.mask, axes: ax, box: box, offset: inOff, threshold: settings.maskThreshold)
+        guard outDims.count <= maxBoxVoxels else {
+            throw PreprocessError("the resampled ROI box has \(outDims.count) voxels (at most \(maxBoxVoxels)): use a coarser resampling spacing")
+        }
+        let morph = sampleMask(input.mask, bounds: maskBox, axes: ax, box: box, offset: inOff, threshold: settings.maskThreshold)
         let values = sampleImage(img, axes: ax, box: box, offset: inOff, inDims: inN, settings: settings)
 
         // 3. Re-segmentation → intensity mask.
@@ -84,7 +114,7 @@ public enum Preprocessing {
 
     /// Interpolated mask on `box` of the new grid (linear, outside the input = 0), thresholded at `threshold`
     /// (compared after rounding to 6 decimals, as MIRP does: m ≥ threshold − 5·10⁻⁷).
-    static func sampleMask(_ mask: Mask, axes ax: [ResampledAxis], box: [Range<Int>], offset: [Int], threshold: Double) -> [UInt8] {
+    static func sampleMask(_ mask: Mask, bounds: Box, axes ax: [ResampledAxis], box: [Range<Int>], offset: [Int], threshold: Double) -> [UInt8] {
         let d = mask.dims
         let outDims = Dims(box[0].count, box[1].count, box[2].count)
         if ax.allSatisfy(\.isIdentity) {
@@ -99,7 +129,7 @@ public enum Preprocessing {
         }
         // The mask's bounding box plus one zero voxel on each side: clamped taps outside it read 0
         // (scipy mode='constant'), and the block stays small whatever the input size.
-        guard let mb = mask.boundingBox else { return [UInt8](repeating: 0, count: outDims.count) }
+        let mb = bounds
         let lo = [mb.lower.x - 1, mb.lower.y - 1, mb.lower.z - 1]
         let pd = Dims(mb.dims.x + 2, mb.dims.y + 2, mb.dims.z + 2)
         var padded = [Double](repeating: 0, count: pd.count)
@@ -154,12 +184,15 @@ public enum Preprocessing {
         }
         let bd = Dims(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2])
         var vals = [Double](repeating: 0, count: bd.count)
-        for k in 0..<bd.z {
-            let z = Interpolator.clamp(lo[2] + k, d.z)
-            for j in 0..<bd.y {
-                let y = Interpolator.clamp(lo[1] + j, d.y)
-                for i in 0..<bd.x {
-                    vals[bd.index(i, j, k)] = Double(img.voxels[d.index(Interpolator.clamp(lo[0] + i, d.x), y, z)])
+        let xs = (0..<bd.x).map { Interpolator.clamp(lo[0] + $0, d.x) }
+        img.voxels.withUnsafeBufferPointer { src in
+            vals.withUnsafeMutableBufferPointer { dst in
+                for k in 0..<bd.z {
+                    let z = Interpolator.clamp(lo[2] + k, d.z)
+                    for j in 0..<bd.y {
+                        let row = d.index(0, Interpolator.clamp(lo[1] + j, d.y), z), o = bd.index(0, j, k)
+                        for i in 0..<bd.x { dst[o + i] = Double(src[row + xs[i]]) }
+                    }
                 }
             }
         }
@@ -167,14 +200,7 @@ public enum Preprocessing {
         let n = [bd.x, bd.y, bd.z]
         if cubic {
             // Prefilter only along resampled axes (an identity axis is sampled at the knots, where the spline equals the data).
-            let dd = blk.dims
-            for a in 0..<3 where !ax[a].isIdentity && n[a] > 1 {
-                switch a {
-                case 0: for k in 0..<dd.z { for j in 0..<dd.y { Interpolator.prefilterLine(&blk.values, start: dd.index(0, j, k), stride: 1, count: dd.x) } }
-                case 1: for k in 0..<dd.z { for i in 0..<dd.x { Interpolator.prefilterLine(&blk.values, start: dd.index(i, 0, k), stride: dd.x, count: dd.y) } }
-                default: for j in 0..<dd.y { for i in 0..<dd.x { Interpolator.prefilterLine(&blk.values, start: dd.index(i, j, 0), stride: dd.x * dd.y, count: dd.z) } }
-                }
-            }
+            for a in 0..<3 where !ax[a].isIdentity && n[a] > 1 { Interpolator.prefilter(&blk, axis: a) }
         }
         for a in 0..<3 {
             let taps = box[a].map { j -> Interpolator.Tap in

@@ -23,7 +23,7 @@ struct ResampledAxis: Sendable {
             count = oldCount; spacing = oldSpacing; origin = 0; step = 1; isIdentity = true; return
         }
         let n = (Double(oldCount) * (oldSpacing / ns)).rounded(.up)
-        count = max(1, Int(n))
+        count = n.isFinite ? max(1, Int(min(n, 1_073_741_824.0))) : 1 << 30   // absurd sizes are rejected by the caller
         spacing = ns
         step = ns / oldSpacing
         origin = 0.5 * (Double(oldCount) - 1) - 0.5 * (Double(count) - 1) * step
@@ -68,20 +68,47 @@ enum Interpolator {
     /// anti-causal recursions with pole z = √3 − 2 (Unser 1999). Causal start: Σ z^k c[k] over the first
     /// 40 samples (|z|^40 < 1e-22); anti-causal start: mirror-symmetric boundary.
     static func prefilterLine(_ c: inout [Double], start: Int, stride: Int, count n: Int) {
+        c.withUnsafeMutableBufferPointer { prefilter($0, base: start, stride: stride, count: n, width: 1) }
+    }
+
+    /// The same recursion on `width` adjacent lines at once (element k of line i at base + k·stride + i), so
+    /// y and z lines are filtered plane by plane, cache-friendly; every element sees the same operations.
+    static func prefilter(_ c: UnsafeMutableBufferPointer<Double>, base: Int, stride: Int, count n: Int, width: Int) {
         if n < 2 { return }
         let z = 3.0.squareRoot() - 2
-        for k in 0..<n { c[start + k * stride] *= 6 }
-        var sum = 0.0, zk = 1.0
-        for k in 0..<min(n, 40) { sum += zk * c[start + k * stride]; zk *= z }
-        c[start] = sum
-        for k in 1..<n { c[start + k * stride] += z * c[start + (k - 1) * stride] }
-        let last = start + (n - 1) * stride
-        c[last] = (z / (z * z - 1)) * (c[last] + z * c[last - stride])
+        for k in 0..<n { let b = base + k * stride; for i in 0..<width { c[b + i] *= 6 } }
+        var sum = [Double](repeating: 0, count: width)
+        var zk = 1.0
+        for k in 0..<min(n, 40) {
+            let b = base + k * stride
+            for i in 0..<width { sum[i] += zk * c[b + i] }
+            zk *= z
+        }
+        for i in 0..<width { c[base + i] = sum[i] }
+        for k in 1..<n {
+            let b = base + k * stride, p = b - stride
+            for i in 0..<width { c[b + i] += z * c[p + i] }
+        }
+        let last = base + (n - 1) * stride
+        let g = z / (z * z - 1)
+        for i in 0..<width { c[last + i] = g * (c[last + i] + z * c[last - stride + i]) }
         var k = n - 2
         while k >= 0 {
-            let i = start + k * stride
-            c[i] = z * (c[i + stride] - c[i])
+            let b = base + k * stride
+            for i in 0..<width { c[b + i] = z * (c[b + stride + i] - c[b + i]) }
             k -= 1
+        }
+    }
+
+    /// Prefilters a block along `axis` (0 = x, 1 = y, 2 = z).
+    static func prefilter(_ blk: inout Block, axis: Int) {
+        let d = blk.dims
+        blk.values.withUnsafeMutableBufferPointer { c in
+            switch axis {
+            case 0: for k in 0..<d.z { for j in 0..<d.y { prefilter(c, base: d.index(0, j, k), stride: 1, count: d.x, width: 1) } }
+            case 1: for k in 0..<d.z { prefilter(c, base: d.index(0, 0, k), stride: d.x, count: d.y, width: d.x) }
+            default: prefilter(c, base: 0, stride: d.x * d.y, count: d.z, width: d.x * d.y)
+            }
         }
     }
 }
@@ -94,31 +121,43 @@ struct Block: Sendable {
 
 extension Block {
     /// Resamples along axis `axis` (0 = x, 1 = y, 2 = z) at the given taps (one per output index).
+    /// Each output is 0 + w₀v₀ + w₁v₁ + … in tap order (taps padded with zero weights to a common length,
+    /// which adds exact zeros), so the result does not depend on the loop order chosen for speed.
     func resampled(axis: Int, taps: [Interpolator.Tap]) -> Block {
         let d = dims
         let nOut = taps.count
+        let k = taps.map(\.weights.count).max() ?? 1
+        var w = [Double](repeating: 0, count: nOut * k), idx = [Int](repeating: 0, count: nOut * k)
+        for (j, t) in taps.enumerated() { for m in 0..<t.weights.count { w[j * k + m] = t.weights[m]; idx[j * k + m] = t.indices[m] } }
         let od = axis == 0 ? Dims(nOut, d.y, d.z) : axis == 1 ? Dims(d.x, nOut, d.z) : Dims(d.x, d.y, nOut)
         var out = [Double](repeating: 0, count: od.count)
-        let inStride = axis == 0 ? 1 : axis == 1 ? d.x : d.x * d.y
-        let outStride = axis == 0 ? 1 : axis == 1 ? od.x : od.x * od.y
-        // Lines along `axis`: iterate over the other two coordinates.
-        let (na, nb) = axis == 0 ? (d.y, d.z) : axis == 1 ? (d.x, d.z) : (d.x, d.y)
         values.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for b in 0..<nb {
-                    for a in 0..<na {
-                        let inBase: Int, outBase: Int
+                w.withUnsafeBufferPointer { w in
+                    idx.withUnsafeBufferPointer { idx in
                         switch axis {
-                        case 0: inBase = d.index(0, a, b); outBase = od.index(0, a, b)
-                        case 1: inBase = d.index(a, 0, b); outBase = od.index(a, 0, b)
-                        default: inBase = d.index(a, b, 0); outBase = od.index(a, b, 0)
-                        }
-                        for (j, tap) in taps.enumerated() {
-                            var s = 0.0
-                            for m in 0..<tap.weights.count {
-                                s += tap.weights[m] * src[inBase + tap.indices[m] * inStride]
+                        case 0:
+                            for z in 0..<d.z { for y in 0..<d.y {
+                                let ib = d.index(0, y, z), ob = od.index(0, y, z)
+                                for j in 0..<nOut {
+                                    var s = 0.0
+                                    for m in 0..<k { s += w[j * k + m] * src[ib + idx[j * k + m]] }
+                                    dst[ob + j] = s
+                                }
+                            } }
+                        default:
+                            // Lines along y (or z); x is contiguous in input and output, so it is the inner loop.
+                            let (nb, inStride) = axis == 1 ? (d.z, d.x) : (d.y, d.x * d.y)
+                            for b in 0..<nb {
+                                for j in 0..<nOut {
+                                    let ob = axis == 1 ? od.index(0, j, b) : od.index(0, b, j)
+                                    for m in 0..<k {
+                                        let wm = w[j * k + m]
+                                        let ib = (axis == 1 ? d.index(0, 0, b) : d.index(0, b, 0)) + idx[j * k + m] * inStride
+                                        for x in 0..<d.x { dst[ob + x] += wm * src[ib + x] }
+                                    }
+                                }
                             }
-                            dst[outBase + j * outStride] = s
                         }
                     }
                 }

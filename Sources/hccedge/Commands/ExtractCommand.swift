@@ -27,7 +27,7 @@ struct ExtractCommand: ParsableCommand {
     func run() throws {
         let s: ExtractionSettings
         if let p = preset { s = ExtractionSettings.presets[p]! } else { s = try SettingsFile.load(settings!) }
-        let input = try CLIFailure.guarding { try Ingest.load(imagePath: image, maskPath: mask, label: label, marginMM: 10) }
+        let input = try CLIFailure.guarding { try Extractor.load(image: image, mask: mask, label: label, settings: s) }
         let features = try CLIFailure.guarding { try Extractor.extract(input, settings: s) }
         for f in features where f.value == nil {
             printError("\(f.tag)\(f.aggregation.isEmpty ? "" : " [\(f.aggregation)]"): \(f.reason ?? "undefined")")

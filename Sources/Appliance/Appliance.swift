@@ -1,2 +1,0 @@
-/// Appliance layer: watcher, journal, status file, LEDs, self-test (being written).
-public enum Appliance {}
