@@ -55,17 +55,17 @@ func synthesise(_ s: SyntheticStudy) -> (Volume, Mask) {
     return (Volume(geometry: g, voxels: vox), Mask(geometry: g, voxels: mask))
 }
 
+/// `study.json` in the layout `Imaging.Study` reads (study_id, phases, clinical with units), plus the synthetic flag
+/// and the true latent values (ignored by the reader).
 struct StudyFile: Codable {
     var synthetic = true
-    var researchUseOnly = "RESEARCH USE ONLY - SYNTHETIC data, not a patient"
-    var studyId: String
-    var modality = "CT"
+    var research_use_only = "RESEARCH USE ONLY - SYNTHETIC data, not a patient"
+    var study_id: String
     var phases: [Phase]
     var clinical: ClinicalValues
-    var tumourOverride: TumourBurden?
     var truth: Truth
-    struct Phase: Codable { var name: String; var image: String; var mask: String }
-    struct Truth: Codable { var law: String; var heterogeneity: Double; var afpGt400: Int; var outcome: Int }
+    struct Phase: Codable { var name: String; var image: String; var mask: String; var modality: String }
+    struct Truth: Codable { var law: String; var heterogeneity: Double; var afp_gt_400: Int; var outcome: Int }
 }
 
 let studies = SyntheticCohort.generate(count: n, seed: seed)
@@ -79,11 +79,10 @@ for s in studies {
     do {
         try NIfTIWriter.write(img, path: dir + "/image.nii.gz")
         try NIfTIWriter.write(msk, path: dir + "/mask.nii.gz")
-        let file = StudyFile(studyId: s.id, phases: [.init(name: "venous", image: "image.nii.gz", mask: "mask.nii.gz")],
+        let file = StudyFile(study_id: s.id, phases: [.init(name: "venous", image: "image.nii.gz", mask: "mask.nii.gz", modality: "CT")],
                              clinical: ClinicalValues(albumin: LabValue(s.albumin, "g/L"), bilirubin: LabValue(s.bilirubin, "umol/L"),
                                                       afp: LabValue(s.afp, "ng/mL")),
-                             tumourOverride: nil,
-                             truth: .init(law: SyntheticCohort.law, heterogeneity: s.heterogeneity, afpGt400: s.afpGt400, outcome: s.outcome))
+                             truth: .init(law: SyntheticCohort.law, heterogeneity: s.heterogeneity, afp_gt_400: s.afpGt400, outcome: s.outcome))
         try FileIO.writeAtomically(Array(try enc.encode(file)) + [10], to: dir + "/study.json")
     } catch { fail("\(error)") }
     truth += "\(s.id),\(s.heterogeneity),\(s.afp),\(s.afpGt400),\(s.diameterCm),\(s.count),\(s.outcome),1\n"
