@@ -87,6 +87,66 @@ import Imaging
         #expect(Self.close(try #require(Self.value(fs, "morph.integ.int")), 2 * v))
     }
 
+    /// Two voxels touching only at a corner, (1,1,1) and (2,2,2): no cube face is ambiguous and the
+    /// mesh is two single-voxel octahedra: V = 2·(4/3)(½)³ = ⅓, A = 2·√3 (spacing 1).
+    @Test func cornerNeighboursStayApart() throws {
+        let r = Self.region(Dims(4, 4, 4), Spacing(1, 1, 1), inside: [(1, 1, 1), (2, 2, 2)])
+        let mesh = try #require(SurfaceMesh.build(mask: r.morphMask, dims: r.dims, spacing: r.spacing))
+        #expect(mesh.faceCount == 16)
+        #expect(Self.close(mesh.volume, 1.0 / 3))
+        #expect(Self.close(mesh.area, 2 * 3.0.squareRoot()))
+    }
+
+    /// Two voxels sharing only an edge, (1,1,1) and (2,2,1): the two cubes around that edge see them
+    /// as diagonal corners of one face, and Lewiner's tie rule for a saddle exactly at the iso-level
+    /// joins them (case 3.2). In such a cube (inside corners (0,0,1), (1,1,1)) the inside part is the
+    /// convex hull of the segment (0,0,½)–(1,1,½) and the top hexagon of area ¾; by the prismatoid
+    /// rule its volume is ½/6·(0 + 4·(¾ + √2·√½)/4 + ¾) = 5/24 instead of two corner tetrahedra
+    /// 2/48. V = 2·⅙ + 2·(5/24 − 1/24) = ⅔. Its surface is two planar quads of area ½|(−½,½,½)| +
+    /// ½|(−¼,¼,¼)| = (3/8)√3 each, replacing two corner triangles (√3/8 each):
+    /// A = 2√3 + 2·(¾√3 − ¼√3) = 3√3.
+    @Test func edgeNeighboursJoin() throws {
+        let r = Self.region(Dims(4, 4, 4), Spacing(1, 1, 1), inside: [(1, 1, 1), (2, 2, 1)])
+        let mesh = try #require(SurfaceMesh.build(mask: r.morphMask, dims: r.dims, spacing: r.spacing))
+        #expect(mesh.faceCount == 20)
+        #expect(Self.close(mesh.volume, 2.0 / 3))
+        #expect(Self.close(mesh.area, 3 * 3.0.squareRoot()))
+    }
+
+    /// The direct pair sum and the FFT (Parseval) evaluation are two formulations of the same
+    /// sums; on an irregular 3-D ROI with varied intensities they agree to rounding.
+    @Test func moranGearyFormulationsAgree() throws {
+        var positions: [(Int, Int, Int)] = [], values: [Int32] = []
+        var seed: UInt32 = 12345
+        for k in 0..<5 { for j in 0..<7 { for i in 0..<9 {
+            seed = seed &* 1664525 &+ 1013904223
+            if seed >> 29 != 0 { positions.append((i, j, k)); values.append(Int32(seed >> 20 & 1023) - 300 + Int32(10 * i)) }
+        } } }
+        let s = Spacing(0.8, 0.8, 2.5)
+        let d = try SpatialAutocorrelation.compute(positions: positions, values: values, spacing: s, method: .direct).get()
+        let f = try SpatialAutocorrelation.compute(positions: positions, values: values, spacing: s, method: .spectral).get()
+        #expect(abs(d.moran - f.moran) < 1e-10)
+        #expect(abs(d.geary - f.geary) < 1e-10)
+    }
+
+    /// Convex hull of the 3×3×3 integer grid {0,1,2}³ (many coplanar and interior points): the cube
+    /// of side 2, volume 8, area 24, 8 corner vertices, diameter √12. Scaling the axes by (1, 2, 3)
+    /// gives a 2×4×6 box: volume 48, area 2(8 + 12 + 24) = 88, diameter √(4 + 16 + 36) = √56.
+    @Test func hullOfGridCube() throws {
+        var pts: [Point3] = []
+        for z in 0...2 { for y in 0...2 { for x in 0...2 { pts.append(Point3(Int64(x), Int64(y), Int64(z))) } } }
+        let hull = try #require(ConvexHull.of(pts))
+        #expect(hull.vertices.count == 8)
+        #expect(Self.close(hull.volume(scale: (1, 1, 1)), 8))
+        #expect(Self.close(hull.area(scale: (1, 1, 1)), 24))
+        #expect(Self.close(hull.diameter(scale: (1, 1, 1)), 12.0.squareRoot()))
+        #expect(Self.close(hull.volume(scale: (1, 2, 3)), 48))
+        #expect(Self.close(hull.area(scale: (1, 2, 3)), 88))
+        #expect(Self.close(hull.diameter(scale: (1, 2, 3)), 56.0.squareRoot()))
+        // Coplanar points only: no 3-D hull.
+        #expect(ConvexHull.of(pts.filter { $0.z == 1 }) == nil)
+    }
+
     /// Three voxels in a row, intensities 1, 0, 1 (spacing 1): μ = 2/3, y = (⅓, −⅔, ⅓), Σy² = ⅔.
     /// Weights 1, 1, ½ per unordered pair, Σw over ordered pairs = 5.
     /// Σ w·yᵢyⱼ = 2(−2/9 − 2/9 + 1/18) = −7/9 → I = 3/5 · (−7/9)/(2/3) = −0.7.

@@ -5,16 +5,20 @@ import Imaging
 ///
 /// With y = (x − μ)·m (m = intensity mask) and K(d) = 1/‖d‖ (K(0) = 0):
 ///   Σw = ⟨m, K∗m⟩,  Σ w·yᵢyⱼ = ⟨y, K∗y⟩,  Σ w·(yᵢ − yⱼ)² = 2⟨y², K∗m⟩ − 2⟨y, K∗y⟩.
-/// Small ROIs sum the pairs directly (O(n²)); larger ones evaluate the three inner products by
-/// Parseval on a zero-padded grid with a radix-2 FFT, O(N log N). The FFT twiddle factors come
-/// from half-angle square roots, so the result is deterministic without libm.
+/// Small ROIs sum the pairs directly (O(n²)); larger ones evaluate the three inner products slice
+/// pair by slice pair in the 2-D Fourier domain (Parseval on zero-padded slices, radix-2 FFT):
+/// ⟨a, K∗b⟩ = (1/G) Σ_f Σ_{k,k'} â_k(f)·K̂_{|k−k'|}(f)·conj(b̂_k'(f)), with K_d the in-plane kernel
+/// at slice distance d. Only the slices are padded, so memory is 32 bytes × padded slice × slices.
+/// The FFT twiddle factors come from half-angle square roots: deterministic without libm.
 public enum SpatialAutocorrelation {
     /// How the pair sums are evaluated (same value up to rounding).
     public enum Method: Sendable { case direct, spectral }
     /// Pair-sum limit: below this voxel count the O(n²) direct sum is used.
     public static let directLimit = 2048
-    /// Largest padded FFT grid (points); beyond it the features are reported undefined.
-    public static let maxGridPoints = 1 << 23
+    /// Largest spectral work grid (padded slice points × slices); beyond it the features are
+    /// reported undefined. It takes 32 bytes per point: 2^22 points = 134 MB. IBSI CT config A
+    /// needs 256·256·26 = 1.7·10⁶ points (55 MB), configs C–E 128·128·40 = 0.66·10⁶ (21 MB).
+    public static let maxGridPoints = 1 << 22
 
     /// Returns (Moran's I, Geary's C), or a reason why they are undefined.
     /// `positions` are voxel indices, `values` the fixed-point intensities (both features are
@@ -40,11 +44,11 @@ public enum SpatialAutocorrelation {
             sums = direct(positions: positions, values: values, mu: mu, lo: lo, ext: ext, spacing: spacing)
         } else {
             func pow2(_ l: Int) -> Int { var s = 1; while s < 2 * l - 1 { s <<= 1 }; return s }
-            let g = (pow2(ext.0), pow2(ext.1), pow2(ext.2))
-            guard g.0 <= maxGridPoints / g.1 / g.2 else {
-                return .failure(ReasonError("ROI too large for Moran's I / Geary's C (FFT grid above \(maxGridPoints) points)"))
+            let gx = pow2(ext.0), gy = pow2(ext.1)
+            guard gx <= maxGridPoints / gy / ext.2 else {
+                return .failure(ReasonError("ROI too large for Moran's I / Geary's C (spectral grid above \(maxGridPoints) points)"))
             }
-            sums = spectral(positions: positions, values: values, mu: mu, lo: lo, ext: ext, grid: g, spacing: spacing)
+            sums = spectral(positions: positions, values: values, mu: mu, lo: lo, ext: ext, plane: (gx, gy), spacing: spacing)
         }
         guard sums.w > 0 else { return .failure(ReasonError("no voxel pairs")) }
         let moran = Double(n) / sums.w * sums.yy / ss
@@ -65,7 +69,8 @@ public enum SpatialAutocorrelation {
     /// Σw, Σ w·yᵢyⱼ and Σ w·yᵢ² over ordered pairs i ≠ j, summed pair by pair.
     static func direct(positions: [(Int, Int, Int)], values: [Int32], mu: Double, lo: (Int, Int, Int),
                        ext: (Int, Int, Int), spacing: Spacing) -> (w: Double, yy: Double, y2m: Double) {
-        let w = weights(ext: ext, spacing: spacing)
+        // A weight table when the ROI box is small; a sparse ROI in a huge box computes each weight.
+        let table = ext.0 <= (1 << 22) / ext.1 / ext.2 ? weights(ext: ext, spacing: spacing) : nil
         let n = values.count
         let y = values.map { Double($0) - mu }
         var sw = 0.0, syy = 0.0, sy2 = 0.0
@@ -74,7 +79,14 @@ public enum SpatialAutocorrelation {
             var rw = 0.0, ry = 0.0
             for b in 0..<n where b != a {
                 let pb = positions[b]
-                let wab = w[(abs(pa.2 - pb.2) * ext.1 + abs(pa.1 - pb.1)) * ext.0 + abs(pa.0 - pb.0)]
+                let di = abs(pa.0 - pb.0), dj = abs(pa.1 - pb.1), dk = abs(pa.2 - pb.2)
+                let wab: Double
+                if let w = table {
+                    wab = w[(dk * ext.1 + dj) * ext.0 + di]
+                } else {
+                    let dx = Double(di) * spacing.x, dy = Double(dj) * spacing.y, dz = Double(dk) * spacing.z
+                    wab = 1 / (dx * dx + dy * dy + dz * dz).squareRoot()
+                }
                 rw += wab; ry += wab * y[b]
             }
             sw += rw; syy += y[a] * ry; sy2 += y[a] * y[a] * rw
@@ -82,75 +94,107 @@ public enum SpatialAutocorrelation {
         return (sw, syy, sy2)
     }
 
-    /// The same three sums by Parseval: two complex FFTs, Z₁ = y + i·m and Z₂ = y² + i·K.
+    /// The same three sums slice-wise in the 2-D Fourier domain. Slices are packed two real signals
+    /// per complex FFT: Z_k = y_k + i·m_k, W = y²_k + i·y²_{k+1}, and K_d + i·K_{d+1}.
     static func spectral(positions: [(Int, Int, Int)], values: [Int32], mu: Double, lo: (Int, Int, Int),
-                         ext: (Int, Int, Int), grid g: (Int, Int, Int), spacing: Spacing) -> (w: Double, yy: Double, y2m: Double) {
-        let total = g.0 * g.1 * g.2
-        var re1 = [Double](repeating: 0, count: total), im1 = re1, re2 = re1, im2 = re1
+                         ext: (Int, Int, Int), plane: (Int, Int), spacing: Spacing) -> (w: Double, yy: Double, y2m: Double) {
+        let (gx, gy) = plane, g = gx * gy, nz = ext.2, pairs = (nz + 1) / 2
+        var zr = [Double](repeating: 0, count: nz * g), zi = zr, kh = zr
+        var wr = [Double](repeating: 0, count: pairs * g), wi = wr
         for (n, p) in positions.enumerated() {
-            let idx = ((p.2 - lo.2) * g.1 + (p.1 - lo.1)) * g.0 + (p.0 - lo.0)
+            let k = p.2 - lo.2, at = (p.1 - lo.1) * gx + (p.0 - lo.0)
             let y = Double(values[n]) - mu
-            re1[idx] = y; im1[idx] = 1; re2[idx] = y * y
+            zr[k * g + at] = y; zi[k * g + at] = 1
+            if k % 2 == 0 { wr[(k / 2) * g + at] = y * y } else { wi[(k / 2) * g + at] = y * y }
         }
         let w = weights(ext: ext, spacing: spacing)
         // |offset| along an axis of side `side` for grid coordinate c (circular), −1 beyond the ROI extent.
         func offset(_ c: Int, _ side: Int, _ extent: Int) -> Int { c < extent ? c : (side - c < extent ? side - c : -1) }
-        im2.withUnsafeMutableBufferPointer { kb in
-            guard let kp = kb.baseAddress else { return }
-            var k = 0
-            while k < g.2 {
-                let dk = offset(k, g.2, ext.2)
-                if dk >= 0 {
-                    var j = 0
-                    while j < g.1 {
-                        let dj = offset(j, g.1, ext.1)
-                        if dj >= 0 {
-                            let row = kp + (k * g.1 + j) * g.0, wrow = (dk * ext.1 + dj) * ext.0
-                            var i = 0
-                            while i < g.0 {
-                                let di = offset(i, g.0, ext.0)
-                                if di >= 0 { row[i] = w[wrow + di] }
-                                i += 1
-                            }
-                        }
-                        j += 1
+        var tr = [Double](repeating: 0, count: g), ti = tr
+        zr.withUnsafeMutableBufferPointer { zrb in zi.withUnsafeMutableBufferPointer { zib in
+        wr.withUnsafeMutableBufferPointer { wrb in wi.withUnsafeMutableBufferPointer { wib in
+        kh.withUnsafeMutableBufferPointer { khb in tr.withUnsafeMutableBufferPointer { trb in ti.withUnsafeMutableBufferPointer { tib in
+            guard let zrp = zrb.baseAddress, let zip = zib.baseAddress, let wrp = wrb.baseAddress, let wip = wib.baseAddress,
+                  let khp = khb.baseAddress, let trp = trb.baseAddress, let tip = tib.baseAddress else { return }
+            for k in 0..<nz { FFT.transformGrid(zrp + k * g, zip + k * g, (gx, gy, 1)) }
+            for q in 0..<pairs { FFT.transformGrid(wrp + q * g, wip + q * g, (gx, gy, 1)) }
+            // In-plane kernels K_d, d = slice distance, two per transform; K̂_d is real and even.
+            var d = 0
+            while d < nz {
+                var i = 0
+                while i < g { trp[i] = 0; tip[i] = 0; i += 1 }
+                for j in 0..<gy {
+                    let dj = offset(j, gy, ext.1)
+                    if dj < 0 { continue }
+                    for i in 0..<gx {
+                        let di = offset(i, gx, ext.0)
+                        if di < 0 { continue }
+                        trp[j * gx + i] = w[(d * ext.1 + dj) * ext.0 + di]
+                        if d + 1 < nz { tip[j * gx + i] = w[((d + 1) * ext.1 + dj) * ext.0 + di] }
                     }
                 }
-                k += 1
+                FFT.transformGrid(trp, tip, (gx, gy, 1))
+                for fy in 0..<gy {
+                    let my = (gy - fy) % gy
+                    for fx in 0..<gx {
+                        let a = fy * gx + fx, b = my * gx + (gx - fx) % gx
+                        khp[d * g + a] = (trp[a] + trp[b]) / 2
+                        if d + 1 < nz { khp[(d + 1) * g + a] = (tip[a] + tip[b]) / 2 }
+                    }
+                }
+                d += 2
             }
-        }
-        FFT.transform3D(re: &re1, im: &im1, dims: g)
-        FFT.transform3D(re: &re2, im: &im2, dims: g)
+        } } } } } } }
+        // Per frequency: unpack the slices' transforms, then the quadratic forms over slice pairs.
         var sw = 0.0, syy = 0.0, sy2 = 0.0
-        re1.withUnsafeBufferPointer { r1b in im1.withUnsafeBufferPointer { i1b in
-        re2.withUnsafeBufferPointer { r2b in im2.withUnsafeBufferPointer { i2b in
-            guard let r1 = r1b.baseAddress, let i1 = i1b.baseAddress, let r2 = r2b.baseAddress, let i2 = i2b.baseAddress else { return }
-            var fz = 0
-            while fz < g.2 {
-                let mz = (g.2 - fz) % g.2
-                var fy = 0
-                while fy < g.1 {
-                    let my = (g.1 - fy) % g.1
-                    let rowA = (fz * g.1 + fy) * g.0, rowB = (mz * g.1 + my) * g.0
-                    var fx = 0
-                    while fx < g.0 {
-                        let a = rowA + fx, b = rowB + (g.0 - fx) % g.0
-                        // Split each packed transform into its two real signals' transforms.
-                        let yr = (r1[a] + r1[b]) / 2, yi = (i1[a] - i1[b]) / 2
-                        let mr = (i1[a] + i1[b]) / 2, mi = (r1[b] - r1[a]) / 2
-                        let y2r = (r2[a] + r2[b]) / 2, y2i = (i2[a] - i2[b]) / 2
-                        let kr = (i2[a] + i2[b]) / 2
-                        sw += kr * (mr * mr + mi * mi)
-                        syy += kr * (yr * yr + yi * yi)
-                        sy2 += kr * (y2r * mr + y2i * mi)
-                        fx += 1
+        let buf = UnsafeMutablePointer<Double>.allocate(capacity: 7 * nz)
+        defer { buf.deallocate() }
+        let yr = buf, yi = buf + nz, mr = buf + 2 * nz, mi = buf + 3 * nz, qr = buf + 4 * nz, qi = buf + 5 * nz, kk = buf + 6 * nz
+        zr.withUnsafeBufferPointer { zrb in zi.withUnsafeBufferPointer { zib in
+        wr.withUnsafeBufferPointer { wrb in wi.withUnsafeBufferPointer { wib in kh.withUnsafeBufferPointer { khb in
+            guard let zr = zrb.baseAddress, let zi = zib.baseAddress, let wr = wrb.baseAddress, let wi = wib.baseAddress,
+                  let kh = khb.baseAddress else { return }
+            var fy = 0
+            while fy < gy {
+                let my = (gy - fy) % gy
+                var fx = 0
+                while fx < gx {
+                    let a = fy * gx + fx, b = my * gx + (gx - fx) % gx
+                    var k = 0
+                    while k < nz {
+                        let za = k * g + a, zb = k * g + b
+                        yr[k] = (zr[za] + zr[zb]) / 2; yi[k] = (zi[za] - zi[zb]) / 2
+                        mr[k] = (zi[za] + zi[zb]) / 2; mi[k] = (zr[zb] - zr[za]) / 2
+                        let wa = (k / 2) * g + a, wb = (k / 2) * g + b
+                        if k % 2 == 0 { qr[k] = (wr[wa] + wr[wb]) / 2; qi[k] = (wi[wa] - wi[wb]) / 2 }
+                        else { qr[k] = (wi[wa] + wi[wb]) / 2; qi[k] = (wr[wb] - wr[wa]) / 2 }
+                        kk[k] = kh[za]
+                        k += 1
                     }
-                    fy += 1
+                    var fw = 0.0, fyy = 0.0, fy2 = 0.0
+                    k = 0
+                    while k < nz {
+                        // Same slice (d = 0), then each pair k < k' twice (K̂_d is even in d).
+                        fw += kk[0] * (mr[k] * mr[k] + mi[k] * mi[k])
+                        fyy += kk[0] * (yr[k] * yr[k] + yi[k] * yi[k])
+                        fy2 += kk[0] * (qr[k] * mr[k] + qi[k] * mi[k])
+                        var k2 = k + 1
+                        while k2 < nz {
+                            let kd = kk[k2 - k]
+                            fw += 2 * kd * (mr[k] * mr[k2] + mi[k] * mi[k2])
+                            fyy += 2 * kd * (yr[k] * yr[k2] + yi[k] * yi[k2])
+                            fy2 += kd * (qr[k] * mr[k2] + qi[k] * mi[k2] + qr[k2] * mr[k] + qi[k2] * mi[k])
+                            k2 += 1
+                        }
+                        k += 1
+                    }
+                    sw += fw; syy += fyy; sy2 += fy2
+                    fx += 1
                 }
-                fz += 1
+                fy += 1
             }
-        } } } }
-        let scale = Double(total)
+        } } } } }
+        let scale = Double(g)
         return (sw / scale, syy / scale, sy2 / scale)
     }
 }
@@ -164,40 +208,36 @@ public struct ReasonError: Error, Sendable, CustomStringConvertible {
 /// Radix-2 complex FFT (forward, unnormalised) with deterministic twiddle factors.
 /// Loops are written with raw pointers and `while` so that debug builds stay usable.
 enum FFT {
-    /// In-place 3-D transform of a grid with power-of-two sides, x fastest.
-    static func transform3D(re: inout [Double], im: inout [Double], dims g: (Int, Int, Int)) {
+    /// In-place transform of the grid of `g` points at `r`, `m` (power-of-two sides, x fastest).
+    static func transformGrid(_ r: UnsafeMutablePointer<Double>, _ m: UnsafeMutablePointer<Double>, _ g: (Int, Int, Int)) {
         let sides = [g.0, g.1, g.2]
         let strides = [1, g.0, g.0 * g.1]
         let total = g.0 * g.1 * g.2
-        guard re.count == total, im.count == total else { return }
-        re.withUnsafeMutableBufferPointer { rb in im.withUnsafeMutableBufferPointer { mb in
-            guard let r = rb.baseAddress, let m = mb.baseAddress else { return }
-            for axis in 0..<3 {
-                let len = sides[axis], stride = strides[axis]
-                if len < 2 { continue }
-                let plan = Plan(len)
-                let tr = UnsafeMutablePointer<Double>.allocate(capacity: len), ti = UnsafeMutablePointer<Double>.allocate(capacity: len)
-                defer { tr.deallocate(); ti.deallocate() }
-                plan.withTables { rev, cosT, sinT in
-                    // Every line along `axis` starts at a grid point with coordinate 0 on it.
-                    let lines = total / len
-                    var line = 0
-                    while line < lines {
-                        let start = (line / stride) * stride * len + line % stride
-                        if stride == 1 {
-                            Plan.run(len, r + start, m + start, rev, cosT, sinT)
-                        } else {
-                            var o = start, t = 0
-                            while t < len { tr[t] = r[o]; ti[t] = m[o]; o += stride; t += 1 }
-                            Plan.run(len, tr, ti, rev, cosT, sinT)
-                            o = start; t = 0
-                            while t < len { r[o] = tr[t]; m[o] = ti[t]; o += stride; t += 1 }
-                        }
-                        line += 1
+        for axis in 0..<3 {
+            let len = sides[axis], stride = strides[axis]
+            if len < 2 { continue }
+            let plan = Plan(len)
+            let tr = UnsafeMutablePointer<Double>.allocate(capacity: len), ti = UnsafeMutablePointer<Double>.allocate(capacity: len)
+            defer { tr.deallocate(); ti.deallocate() }
+            plan.withTables { rev, cosT, sinT in
+                // Every line along `axis` starts at a grid point with coordinate 0 on it.
+                let lines = total / len
+                var line = 0
+                while line < lines {
+                    let start = (line / stride) * stride * len + line % stride
+                    if stride == 1 {
+                        Plan.run(len, r + start, m + start, rev, cosT, sinT)
+                    } else {
+                        var o = start, t = 0
+                        while t < len { tr[t] = r[o]; ti[t] = m[o]; o += stride; t += 1 }
+                        Plan.run(len, tr, ti, rev, cosT, sinT)
+                        o = start; t = 0
+                        while t < len { r[o] = tr[t]; m[o] = ti[t]; o += stride; t += 1 }
                     }
+                    line += 1
                 }
             }
-        } }
+        }
     }
 
     /// Bit-reversal table and twiddles exp(−2πik/n) for one length.
