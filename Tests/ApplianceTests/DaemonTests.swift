@@ -211,4 +211,26 @@ import Radiomics
         #expect(d.step(now: 1) == 1)
         #expect(p.calls.count == 1)
     }
+
+    /// After a restart a finished study is recognised by its listing (path, names, sizes, mtimes) without reading its
+    /// bytes: shown by swapping content under an identical listing — it is not run again.
+    @Test func restartRecognisesFinishedStudyByListing() throws {
+        let rig = Rig(quiet: 0)
+        let study = rig.tmp.sub("share/p1")
+        try makeFakeStudy(study, content: "abc")
+        let p = CountingProcessor()
+        let (d, _, _) = rig.daemon(p)
+        d.step(now: 0)
+        #expect(p.calls.count == 1)
+        let f = FS.join(study, "venous.nii.gz")
+        let before = try #require(FS.info(f))
+        try writeText(f, "xyz")                                            // same size…
+        var times = [timespec(tv_sec: Int(before.mtimeNanos / 1_000_000_000), tv_nsec: Int(before.mtimeNanos % 1_000_000_000)),
+                     timespec(tv_sec: Int(before.mtimeNanos / 1_000_000_000), tv_nsec: Int(before.mtimeNanos % 1_000_000_000))]
+        #expect(utimensat(AT_FDCWD, f, &times, 0) == 0)                  // …same mtime
+        let (d2, _, status) = rig.daemon(p)
+        d2.step(now: 0)
+        #expect(p.calls.count == 1)
+        #expect(status.current.state == .result && status.current.lastStudy == "p1")   // its result is shown again
+    }
 }
