@@ -8,7 +8,9 @@ import Imaging
 /// Small ROIs sum the pairs directly (O(n²)); larger ones evaluate the three inner products slice
 /// pair by slice pair in the 2-D Fourier domain (Parseval on zero-padded slices, radix-2 FFT):
 /// ⟨a, K∗b⟩ = (1/G) Σ_f Σ_{k,k'} â_k(f)·K̂_{|k−k'|}(f)·conj(b̂_k'(f)), with K_d the in-plane kernel
-/// at slice distance d. Only the slices are padded, so memory is 32 bytes × padded slice × slices.
+/// at slice distance d. Only the slices are padded; the transforms are kept only for a block of
+/// frequency columns at a time (`spectralRowBudget`, SpatialAutocorrelationSpectral.swift), so
+/// memory stays at about 8 MB + 24 bytes per padded in-plane point + 4 bytes per ROI-box voxel.
 /// The FFT twiddle factors come from half-angle square roots: deterministic without libm.
 public enum SpatialAutocorrelation {
     /// How the pair sums are evaluated (same value up to rounding).
@@ -16,8 +18,9 @@ public enum SpatialAutocorrelation {
     /// Pair-sum limit: below this voxel count the O(n²) direct sum is used.
     public static let directLimit = 2048
     /// Largest spectral work grid (padded slice points × slices); beyond it the features are
-    /// reported undefined. It takes 32 bytes per point: 2^22 points = 134 MB. IBSI CT config A
-    /// needs 256·256·26 = 1.7·10⁶ points (55 MB), configs C–E 128·128·40 = 0.66·10⁶ (21 MB).
+    /// reported undefined (the time grows as points × slices). IBSI CT config A needs
+    /// 256·256·26 = 1.7·10⁶ points, configs C–E 128·128·40 = 0.66·10⁶, a 10 cm tumour at
+    /// 0.75 × 0.75 × 2.5 mm 256·256·37 = 2.4·10⁶.
     public static let maxGridPoints = 1 << 22
 
     /// Returns (Moran's I, Geary's C), or a reason why they are undefined.
@@ -92,110 +95,6 @@ public enum SpatialAutocorrelation {
             sw += rw; syy += y[a] * ry; sy2 += y[a] * y[a] * rw
         }
         return (sw, syy, sy2)
-    }
-
-    /// The same three sums slice-wise in the 2-D Fourier domain. Slices are packed two real signals
-    /// per complex FFT: Z_k = y_k + i·m_k, W = y²_k + i·y²_{k+1}, and K_d + i·K_{d+1}.
-    static func spectral(positions: [(Int, Int, Int)], values: [Int32], mu: Double, lo: (Int, Int, Int),
-                         ext: (Int, Int, Int), plane: (Int, Int), spacing: Spacing) -> (w: Double, yy: Double, y2m: Double) {
-        let (gx, gy) = plane, g = gx * gy, nz = ext.2, pairs = (nz + 1) / 2
-        var zr = [Double](repeating: 0, count: nz * g), zi = zr, kh = zr
-        var wr = [Double](repeating: 0, count: pairs * g), wi = wr
-        for (n, p) in positions.enumerated() {
-            let k = p.2 - lo.2, at = (p.1 - lo.1) * gx + (p.0 - lo.0)
-            let y = Double(values[n]) - mu
-            zr[k * g + at] = y; zi[k * g + at] = 1
-            if k % 2 == 0 { wr[(k / 2) * g + at] = y * y } else { wi[(k / 2) * g + at] = y * y }
-        }
-        let w = weights(ext: ext, spacing: spacing)
-        // |offset| along an axis of side `side` for grid coordinate c (circular), −1 beyond the ROI extent.
-        func offset(_ c: Int, _ side: Int, _ extent: Int) -> Int { c < extent ? c : (side - c < extent ? side - c : -1) }
-        var tr = [Double](repeating: 0, count: g), ti = tr
-        zr.withUnsafeMutableBufferPointer { zrb in zi.withUnsafeMutableBufferPointer { zib in
-        wr.withUnsafeMutableBufferPointer { wrb in wi.withUnsafeMutableBufferPointer { wib in
-        kh.withUnsafeMutableBufferPointer { khb in tr.withUnsafeMutableBufferPointer { trb in ti.withUnsafeMutableBufferPointer { tib in
-            guard let zrp = zrb.baseAddress, let zip = zib.baseAddress, let wrp = wrb.baseAddress, let wip = wib.baseAddress,
-                  let khp = khb.baseAddress, let trp = trb.baseAddress, let tip = tib.baseAddress else { return }
-            for k in 0..<nz { FFT.transformGrid(zrp + k * g, zip + k * g, (gx, gy, 1)) }
-            for q in 0..<pairs { FFT.transformGrid(wrp + q * g, wip + q * g, (gx, gy, 1)) }
-            // In-plane kernels K_d, d = slice distance, two per transform; K̂_d is real and even.
-            var d = 0
-            while d < nz {
-                var i = 0
-                while i < g { trp[i] = 0; tip[i] = 0; i += 1 }
-                for j in 0..<gy {
-                    let dj = offset(j, gy, ext.1)
-                    if dj < 0 { continue }
-                    for i in 0..<gx {
-                        let di = offset(i, gx, ext.0)
-                        if di < 0 { continue }
-                        trp[j * gx + i] = w[(d * ext.1 + dj) * ext.0 + di]
-                        if d + 1 < nz { tip[j * gx + i] = w[((d + 1) * ext.1 + dj) * ext.0 + di] }
-                    }
-                }
-                FFT.transformGrid(trp, tip, (gx, gy, 1))
-                for fy in 0..<gy {
-                    let my = (gy - fy) % gy
-                    for fx in 0..<gx {
-                        let a = fy * gx + fx, b = my * gx + (gx - fx) % gx
-                        khp[d * g + a] = (trp[a] + trp[b]) / 2
-                        if d + 1 < nz { khp[(d + 1) * g + a] = (tip[a] + tip[b]) / 2 }
-                    }
-                }
-                d += 2
-            }
-        } } } } } } }
-        // Per frequency: unpack the slices' transforms, then the quadratic forms over slice pairs.
-        var sw = 0.0, syy = 0.0, sy2 = 0.0
-        let buf = UnsafeMutablePointer<Double>.allocate(capacity: 7 * nz)
-        defer { buf.deallocate() }
-        let yr = buf, yi = buf + nz, mr = buf + 2 * nz, mi = buf + 3 * nz, qr = buf + 4 * nz, qi = buf + 5 * nz, kk = buf + 6 * nz
-        zr.withUnsafeBufferPointer { zrb in zi.withUnsafeBufferPointer { zib in
-        wr.withUnsafeBufferPointer { wrb in wi.withUnsafeBufferPointer { wib in kh.withUnsafeBufferPointer { khb in
-            guard let zr = zrb.baseAddress, let zi = zib.baseAddress, let wr = wrb.baseAddress, let wi = wib.baseAddress,
-                  let kh = khb.baseAddress else { return }
-            var fy = 0
-            while fy < gy {
-                let my = (gy - fy) % gy
-                var fx = 0
-                while fx < gx {
-                    let a = fy * gx + fx, b = my * gx + (gx - fx) % gx
-                    var k = 0
-                    while k < nz {
-                        let za = k * g + a, zb = k * g + b
-                        yr[k] = (zr[za] + zr[zb]) / 2; yi[k] = (zi[za] - zi[zb]) / 2
-                        mr[k] = (zi[za] + zi[zb]) / 2; mi[k] = (zr[zb] - zr[za]) / 2
-                        let wa = (k / 2) * g + a, wb = (k / 2) * g + b
-                        if k % 2 == 0 { qr[k] = (wr[wa] + wr[wb]) / 2; qi[k] = (wi[wa] - wi[wb]) / 2 }
-                        else { qr[k] = (wi[wa] + wi[wb]) / 2; qi[k] = (wr[wb] - wr[wa]) / 2 }
-                        kk[k] = kh[za]
-                        k += 1
-                    }
-                    var fw = 0.0, fyy = 0.0, fy2 = 0.0
-                    k = 0
-                    while k < nz {
-                        // Same slice (d = 0), then each pair k < k' twice (K̂_d is even in d).
-                        fw += kk[0] * (mr[k] * mr[k] + mi[k] * mi[k])
-                        fyy += kk[0] * (yr[k] * yr[k] + yi[k] * yi[k])
-                        fy2 += kk[0] * (qr[k] * mr[k] + qi[k] * mi[k])
-                        var k2 = k + 1
-                        while k2 < nz {
-                            let kd = kk[k2 - k]
-                            fw += 2 * kd * (mr[k] * mr[k2] + mi[k] * mi[k2])
-                            fyy += 2 * kd * (yr[k] * yr[k2] + yi[k] * yi[k2])
-                            fy2 += kd * (qr[k] * mr[k2] + qi[k] * mi[k2] + qr[k2] * mr[k] + qi[k2] * mi[k])
-                            k2 += 1
-                        }
-                        k += 1
-                    }
-                    sw += fw; syy += fyy; sy2 += fy2
-                    fx += 1
-                }
-                fy += 1
-            }
-        } } } } }
-        let scale = Double(g)
-        return (sw / scale, syy / scale, sy2 / scale)
     }
 }
 
