@@ -42,6 +42,13 @@ public enum Extractor {
         return try features(of: region, settings: settings)
     }
 
+    /// Reads, preprocesses and computes in one step; the file's crop is released once the region is prepared
+    /// (lower peak memory than `load` followed by `extract`, same features).
+    public static func extract(image: String, mask: String, label: Int? = nil, settings: ExtractionSettings) throws -> [Feature] {
+        let region = try Preprocessing.prepare(load(image: image, mask: mask, label: label, settings: settings), settings: settings)
+        return try features(of: region, settings: settings)
+    }
+
     /// Computes the selected families on an already preprocessed region.
     public static func features(of region: Region, settings: ExtractionSettings) throws -> [Feature] {
         let levels = try Discretiser.greyLevels(region, settings: settings)

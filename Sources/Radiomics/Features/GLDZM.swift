@@ -23,7 +23,8 @@ public enum GLDZM {
         let dist = borderDistanceMap(mask: mask, dims: g.dims, inPlane: sliceWise)
         var zoneDistance = [Int](repeating: Int.max, count: zm.zones.count)
         for n in 0..<zm.label.count where zm.label[n] >= 0 {
-            zoneDistance[zm.label[n]] = min(zoneDistance[zm.label[n]], max(1, dist[n]))
+            let z = Int(zm.label[n])
+            zoneDistance[z] = min(zoneDistance[z], max(1, Int(dist[n])))
         }
         let nv = voxelsPerSlice(g)
         if !sliceWise {

@@ -29,29 +29,71 @@ public enum SpatialAutocorrelation {
     /// `method` forces one evaluation (nil: direct up to `directLimit` voxels, spectral above).
     public static func compute(positions: [(Int, Int, Int)], values: [Int32], spacing: Spacing,
                                method: Method? = nil) -> Result<(moran: Double, geary: Double), ReasonError> {
+        guard values.count >= 2, positions.count == values.count else {
+            return .failure(ReasonError("fewer than 2 voxels in the intensity mask"))
+        }
+        var lo = positions[0], hi = positions[0]
+        for p in positions {
+            lo = (min(lo.0, p.0), min(lo.1, p.1), min(lo.2, p.2)); hi = (max(hi.0, p.0), max(hi.1, p.1), max(hi.2, p.2))
+        }
+        let ext = (hi.0 - lo.0 + 1, hi.1 - lo.1 + 1, hi.2 - lo.2 + 1)
+        return evaluate(values: values, lo: lo, ext: ext, spacing: spacing, method: method, positions: { positions }, boxIndex: {
+            var at = [Int32](repeating: -1, count: ext.0 * ext.1 * ext.2)
+            for (n, p) in positions.enumerated() { at[((p.2 - lo.2) * ext.1 + (p.1 - lo.1)) * ext.0 + (p.0 - lo.0)] = Int32(n) }
+            return at
+        })
+    }
+
+    /// The same for the voxels of `mask` (non-zero) on a grid of `dims`, taken in grid order (x fastest) with
+    /// `values` their fixed-point intensities in that order — without a list of positions.
+    public static func compute(mask: [UInt8], dims d: Dims, values: [Int32], spacing: Spacing,
+                               method: Method? = nil) -> Result<(moran: Double, geary: Double), ReasonError> {
+        guard values.count >= 2, mask.count == d.count else { return .failure(ReasonError("fewer than 2 voxels in the intensity mask")) }
+        var lo = (Int.max, Int.max, Int.max), hi = (Int.min, Int.min, Int.min), n = 0
+        for k in 0..<d.z { for j in 0..<d.y { for i in 0..<d.x where mask[d.index(i, j, k)] != 0 {
+            lo = (min(lo.0, i), min(lo.1, j), min(lo.2, k)); hi = (max(hi.0, i), max(hi.1, j), max(hi.2, k)); n += 1
+        } } }
+        guard n == values.count else { return .failure(ReasonError("mask and intensities differ in size")) }
+        let ext = (hi.0 - lo.0 + 1, hi.1 - lo.1 + 1, hi.2 - lo.2 + 1)
+        func each(_ body: (Int, Int, Int, Int) -> Void) {
+            var n = 0
+            for k in lo.2...hi.2 { for j in lo.1...hi.1 { for i in lo.0...hi.0 where mask[d.index(i, j, k)] != 0 {
+                body(i, j, k, n); n += 1
+            } } }
+        }
+        return evaluate(values: values, lo: lo, ext: ext, spacing: spacing, method: method, positions: {
+            var p: [(Int, Int, Int)] = []
+            p.reserveCapacity(n)
+            each { i, j, k, _ in p.append((i, j, k)) }
+            return p
+        }, boxIndex: {
+            var at = [Int32](repeating: -1, count: ext.0 * ext.1 * ext.2)
+            each { i, j, k, n in at[((k - lo.2) * ext.1 + (j - lo.1)) * ext.0 + (i - lo.0)] = Int32(n) }
+            return at
+        })
+    }
+
+    /// Shared core: mean, variance, then the pair sums directly (positions) or spectrally (box index).
+    static func evaluate(values: [Int32], lo: (Int, Int, Int), ext: (Int, Int, Int), spacing: Spacing, method: Method?,
+                         positions: () -> [(Int, Int, Int)], boxIndex: () -> [Int32])
+        -> Result<(moran: Double, geary: Double), ReasonError> {
         let n = values.count
-        guard n >= 2, positions.count == n else { return .failure(ReasonError("fewer than 2 voxels in the intensity mask")) }
         var sum = 0.0
         for v in values { sum += Double(v) }
         let mu = sum / Double(n)
         var ss = 0.0
         for v in values { let y = Double(v) - mu; ss += y * y }
         guard ss > 0 else { return .failure(ReasonError("constant intensity in the ROI")) }
-        var lo = positions[0], hi = positions[0]
-        for p in positions {
-            lo = (min(lo.0, p.0), min(lo.1, p.1), min(lo.2, p.2)); hi = (max(hi.0, p.0), max(hi.1, p.1), max(hi.2, p.2))
-        }
-        let ext = (hi.0 - lo.0 + 1, hi.1 - lo.1 + 1, hi.2 - lo.2 + 1)
         let sums: (w: Double, yy: Double, y2m: Double)
         if (method ?? (n <= directLimit ? .direct : .spectral)) == .direct {
-            sums = direct(positions: positions, values: values, mu: mu, lo: lo, ext: ext, spacing: spacing)
+            sums = direct(positions: positions(), values: values, mu: mu, lo: lo, ext: ext, spacing: spacing)
         } else {
             func pow2(_ l: Int) -> Int { var s = 1; while s < 2 * l - 1 { s <<= 1 }; return s }
             let gx = pow2(ext.0), gy = pow2(ext.1)
             guard gx <= maxGridPoints / gy / ext.2 else {
                 return .failure(ReasonError("ROI too large for Moran's I / Geary's C (spectral grid above \(maxGridPoints) points)"))
             }
-            sums = spectral(positions: positions, values: values, mu: mu, lo: lo, ext: ext, plane: (gx, gy), spacing: spacing)
+            sums = spectral(at: boxIndex(), values: values, mu: mu, ext: ext, plane: (gx, gy), spacing: spacing)
         }
         guard sums.w > 0 else { return .failure(ReasonError("no voxel pairs")) }
         let moran = Double(n) / sums.w * sums.yy / ss

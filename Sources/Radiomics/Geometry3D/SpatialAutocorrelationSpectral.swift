@@ -17,13 +17,11 @@ extension SpatialAutocorrelation {
     /// transform is one shared row). A column is then transformed for every slice, the per-frequency quadratic
     /// forms over slice pairs are evaluated for that column and its mirror (−f), and their values are added in
     /// row-major frequency order at the end — the same arithmetic as transforming whole grids.
-    static func spectral(positions: [(Int, Int, Int)], values: [Int32], mu: Double, lo: (Int, Int, Int),
-                         ext: (Int, Int, Int), plane: (Int, Int), spacing: Spacing,
-                         rowBudget: Int = spectralRowBudget) -> (w: Double, yy: Double, y2m: Double) {
+    /// `at`: the voxel number (index into `values`) at each position of the ROI box of size `ext`, x fastest,
+    /// −1 outside the ROI.
+    static func spectral(at: [Int32], values: [Int32], mu: Double, ext: (Int, Int, Int), plane: (Int, Int),
+                         spacing: Spacing, rowBudget: Int = spectralRowBudget) -> (w: Double, yy: Double, y2m: Double) {
         let (gx, gy) = plane, g = gx * gy, nz = ext.2, pairs = (nz + 1) / 2, ex = ext.0, ey = ext.1
-        // Voxel number at each position of the ROI box (−1 outside); a repeated position keeps the last voxel.
-        var at = [Int32](repeating: -1, count: ex * ey * nz)
-        for (n, p) in positions.enumerated() { at[((p.2 - lo.2) * ey + (p.1 - lo.1)) * ex + (p.0 - lo.0)] = Int32(n) }
         // Kept rows: Z (slice k, row j), W (pair q, row j), then the kernels (pair q, row offset dj), all of those.
         var zRow = [Int](repeating: -1, count: nz * ey), wRow = [Int](repeating: -1, count: pairs * ey)
         var rows = 0
@@ -61,7 +59,17 @@ extension SpatialAutocorrelation {
             let dx = Double(di) * spacing.x, dy = Double(dj) * spacing.y, dz = Double(d) * spacing.z
             return 1 / (dx * dx + dy * dy + dz * dz).squareRoot()
         }
-        var slot = [Int](repeating: -1, count: gx)
+        var slot = [Int](repeating: -1, count: gx), blockColumns: [Int] = []
+        // Kept row of each (column signal t, grid row j), −1 for an all-zero row: Z_k, then W_q, then the kernels.
+        let columnRows = UnsafeMutablePointer<Int>.allocate(capacity: colCount * gy)
+        defer { columnRows.deallocate() }
+        for t in 0..<colCount { for j in 0..<gy {
+            var id = -1
+            if t < nz { if j < ey { id = zRow[t * ey + j] } }
+            else if t < nz + pairs { if j < ey { id = wRow[(t - nz) * ey + j] } }
+            else { let dj = offset(j, gy, ey); if dj >= 0 { id = kBase + (t - nz - pairs) * ey + dj } }
+            columnRows[t * gy + j] = id
+        } }
         let yr = buf, yi = buf + nz, mr = buf + 2 * nz, mi = buf + 3 * nz, qr = buf + 4 * nz, qi = buf + 5 * nz, kk = buf + 6 * nz
 
         var f0 = 0
@@ -69,14 +77,14 @@ extension SpatialAutocorrelation {
             let f1 = min(columnPairs, f0 + perBlock)
             // Slots of this block's columns.
             for c in 0..<gx { slot[c] = -1 }
-            var slots = 0
+            blockColumns.removeAll(keepingCapacity: true)
             for f in f0..<f1 {
-                for c in [f, (gx - f) % gx] where slot[c] < 0 { slot[c] = slots; slots += 1 }
+                for c in [f, (gx - f) % gx] where slot[c] < 0 { slot[c] = blockColumns.count; blockColumns.append(c) }
             }
-            // Row transforms, kept at this block's columns.
+            // Row transforms, kept at this block's columns (column-major: a column's rows are contiguous).
             func keep(_ id: Int) {
                 if gx >= 2 { xPlan.withTables { FFT.Plan.run(gx, tr, ti, $0, $1, $2) } }
-                for c in 0..<gx where slot[c] >= 0 { store[id * maxSlots + slot[c]] = tr[c]; storeIm[id * maxSlots + slot[c]] = ti[c] }
+                for (sl, c) in blockColumns.enumerated() { store[sl * rows + id] = tr[c]; storeIm[sl * rows + id] = ti[c] }
             }
             for k in 0..<nz { for j in 0..<ey where zRow[k * ey + j] >= 0 {
                 tr.initialize(repeating: 0, count: 2 * gx)
@@ -109,13 +117,10 @@ extension SpatialAutocorrelation {
                     let s = slot[c]
                     for t in 0..<colCount {
                         let re = cols + ((side * colCount + t) * 2) * gy, im = re + gy
+                        let ids = columnRows + t * gy, sr = store + s * rows, si = storeIm + s * rows
                         for j in 0..<gy {
-                            var id = -1
-                            if t < nz { if j < ey { id = zRow[t * ey + j] } }
-                            else if t < nz + pairs { if j < ey { id = wRow[(t - nz) * ey + j] } }
-                            else { let dj = offset(j, gy, ey); if dj >= 0 { id = kBase + (t - nz - pairs) * ey + dj } }
-                            if id >= 0 { re[j] = store[id * maxSlots + s]; im[j] = storeIm[id * maxSlots + s] }
-                            else { re[j] = zeroR[c]; im[j] = zeroI[c] }
+                            let id = ids[j]
+                            if id >= 0 { re[j] = sr[id]; im[j] = si[id] } else { re[j] = zeroR[c]; im[j] = zeroI[c] }
                         }
                         if gy >= 2 { yPlan.withTables { FFT.Plan.run(gy, re, im, $0, $1, $2) } }
                     }
