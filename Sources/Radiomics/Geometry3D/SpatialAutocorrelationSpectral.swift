@@ -127,6 +127,17 @@ extension SpatialAutocorrelation {
                 }
                 for side in 0..<colsOfPair.count {
                     let c = colsOfPair[side], mside = colsOfPair.count == 1 ? 0 : 1 - side
+                    if side == 1 {
+                        // Frequency (fy, −f) mirrors (−fy, f): its unpacked terms are the same numbers with the
+                        // imaginary parts negated (IEEE + is commutative, x − y = −(y − x)), so every product in the
+                        // quadratic forms — and the contribution — is bit for bit the one already computed.
+                        for fy in 0..<gy {
+                            let a = fy * gx + c, b = ((gy - fy) % gy) * gx + colsOfPair[0]
+                            contrib[3 * a] = contrib[3 * b]; contrib[3 * a + 1] = contrib[3 * b + 1]
+                            contrib[3 * a + 2] = contrib[3 * b + 2]
+                        }
+                        continue
+                    }
                     func col(_ sd: Int, _ t: Int) -> UnsafeMutablePointer<Double> { cols + ((sd * colCount + t) * 2) * gy }
                     // Four frequencies at a time, one per SIMD lane (each lane's operations are the scalar ones);
                     // fewer than four rows repeat the last one.
