@@ -14,9 +14,10 @@ extension SpatialAutocorrelation {
     ///
     /// Memory is bounded without changing a single operation: only rows that hold ROI voxels (or kernel values)
     /// are row-transformed and kept, and only at the frequency columns of the current block (an all-zero row's
-    /// transform is one shared row). A column is then transformed for every slice, the per-frequency quadratic
-    /// forms over slice pairs are evaluated for that column and its mirror (−f), and their values are added in
-    /// row-major frequency order at the end — the same arithmetic as transforming whole grids.
+    /// transform is one shared row). A column and its mirror (−f) are then transformed for every slice, the
+    /// per-frequency quadratic forms over slice pairs are evaluated on the column (the mirror's are the same
+    /// numbers bit for bit), and all contributions are added in row-major frequency order at the end — the same
+    /// arithmetic as transforming whole grids. Quadratic forms run on four frequencies at once (SIMD lanes).
     /// `at`: the voxel number (index into `values`) at each position of the ROI box of size `ext`, x fastest,
     /// −1 outside the ROI.
     static func spectral(at: [Int32], values: [Int32], mu: Double, ext: (Int, Int, Int), plane: (Int, Int),
