@@ -2,6 +2,7 @@ import Imaging
 
 extension SpatialAutocorrelation {
     typealias D4 = SIMD4<Double>
+    typealias D2 = SIMD2<Double>
 
     /// Memory (bytes) for the row transforms the spectral evaluation keeps at once. A larger ROI is processed in
     /// several blocks of frequency columns, each transforming the rows again: slower, same result bit for bit.
@@ -47,7 +48,8 @@ extension SpatialAutocorrelation {
         let cols = UnsafeMutablePointer<Double>.allocate(capacity: 2 * sides * colCount * gy)
         let buf = UnsafeMutablePointer<D4>.allocate(capacity: 7 * nz)
         let contrib = UnsafeMutablePointer<Double>.allocate(capacity: 3 * g)   // (w, yy, y²m) per frequency
-        defer { store.deallocate(); rowBuf.deallocate(); cols.deallocate(); buf.deallocate(); contrib.deallocate() }
+        let pair = UnsafeMutablePointer<D2>.allocate(capacity: 2 * max(gx, gy))  // two signals (re, im), interleaved
+        defer { store.deallocate(); rowBuf.deallocate(); cols.deallocate(); buf.deallocate(); contrib.deallocate(); pair.deallocate() }
         let storeIm = store + rows * maxSlots
         let tr = rowBuf, ti = rowBuf + gx, zeroR = rowBuf + 2 * gx, zeroI = rowBuf + 3 * gx
         // The row transform of an all-zero row.
@@ -83,9 +85,30 @@ extension SpatialAutocorrelation {
                 for c in [f, (gx - f) % gx] where slot[c] < 0 { slot[c] = blockColumns.count; blockColumns.append(c) }
             }
             // Row transforms, kept at this block's columns (column-major: a column's rows are contiguous).
+            // Rows are transformed two at a time (SIMD lanes); an odd last row alone.
+            var pendingID = -1
+            func put(_ re: (Int) -> Double, _ im: (Int) -> Double, _ id: Int) {
+                for (sl, c) in blockColumns.enumerated() { store[sl * rows + id] = re(c); storeIm[sl * rows + id] = im(c) }
+            }
             func keep(_ id: Int) {
-                if gx >= 2 { xPlan.withTables { FFT.Plan.run(gx, tr, ti, $0, $1, $2) } }
-                for (sl, c) in blockColumns.enumerated() { store[sl * rows + id] = tr[c]; storeIm[sl * rows + id] = ti[c] }
+                if gx < 2 { put({ tr[$0] }, { ti[$0] }, id); return }
+                if pendingID < 0 {
+                    for i in 0..<gx { pair[i] = D2(tr[i], 0); pair[gx + i] = D2(ti[i], 0) }
+                    pendingID = id
+                    return
+                }
+                for i in 0..<gx { pair[i][1] = tr[i]; pair[gx + i][1] = ti[i] }
+                xPlan.withTables { FFT.Plan.run2(gx, pair, pair + gx, $0, $1, $2) }
+                put({ pair[$0][0] }, { pair[gx + $0][0] }, pendingID)
+                put({ pair[$0][1] }, { pair[gx + $0][1] }, id)
+                pendingID = -1
+            }
+            func flush() {
+                guard pendingID >= 0 else { return }
+                for i in 0..<gx { tr[i] = pair[i][0]; ti[i] = pair[gx + i][0] }
+                xPlan.withTables { FFT.Plan.run(gx, tr, ti, $0, $1, $2) }
+                put({ tr[$0] }, { ti[$0] }, pendingID)
+                pendingID = -1
             }
             for k in 0..<nz { for j in 0..<ey where zRow[k * ey + j] >= 0 {
                 tr.initialize(repeating: 0, count: 2 * gx)
@@ -110,6 +133,7 @@ extension SpatialAutocorrelation {
                 }
                 keep(kBase + q * ey + dj)
             } }
+            flush()
             // Column transforms (one column and its mirror), then the quadratic forms per frequency.
             for f in f0..<f1 {
                 let fm = (gx - f) % gx
@@ -123,7 +147,21 @@ extension SpatialAutocorrelation {
                             let id = ids[j]
                             if id >= 0 { re[j] = sr[id]; im[j] = si[id] } else { re[j] = zeroR[c]; im[j] = zeroI[c] }
                         }
-                        if gy >= 2 { yPlan.withTables { FFT.Plan.run(gy, re, im, $0, $1, $2) } }
+                    }
+                    // Column transforms two at a time (SIMD lanes); an odd last one alone.
+                    guard gy >= 2 else { continue }
+                    var t = 0
+                    while t < colCount {
+                        let re0 = cols + ((side * colCount + t) * 2) * gy, im0 = re0 + gy
+                        if t + 1 == colCount {
+                            yPlan.withTables { FFT.Plan.run(gy, re0, im0, $0, $1, $2) }
+                        } else {
+                            let re1 = re0 + 2 * gy, im1 = re1 + gy
+                            for j in 0..<gy { pair[j] = D2(re0[j], re1[j]); pair[gy + j] = D2(im0[j], im1[j]) }
+                            yPlan.withTables { FFT.Plan.run2(gy, pair, pair + gy, $0, $1, $2) }
+                            for j in 0..<gy { re0[j] = pair[j][0]; re1[j] = pair[j][1]; im0[j] = pair[gy + j][0]; im1[j] = pair[gy + j][1] }
+                        }
+                        t += 2
                     }
                 }
                 for side in 0..<colsOfPair.count {
