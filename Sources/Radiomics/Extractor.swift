@@ -18,17 +18,17 @@ public struct FeatureInput: Sendable {
 public enum Extractor {
     /// The families in report order, each with its entry point.
     public static let families: [(ExtractionSettings.Family, @Sendable (FeatureInput) -> [Feature])] = [
-        (.morphology, Morphology.features),
-        (.localIntensity, LocalIntensity.features),
-        (.statistics, IntensityStatistics.features),
-        (.histogram, IntensityHistogram.features),
-        (.ivh, IntensityVolumeHistogram.features),
-        (.glcm, GLCM.features),
-        (.glrlm, GLRLM.features),
-        (.glszm, GLSZM.features),
-        (.gldzm, GLDZM.features),
-        (.ngtdm, NGTDM.features),
-        (.ngldm, NGLDM.features),
+        (.morphology, { Morphology.features($0) }),
+        (.localIntensity, { LocalIntensity.features($0) }),
+        (.statistics, { IntensityStatistics.features($0) }),
+        (.histogram, { IntensityHistogram.features($0) }),
+        (.ivh, { IntensityVolumeHistogram.features($0) }),
+        (.glcm, { GLCM.features($0) }),
+        (.glrlm, { GLRLM.features($0) }),
+        (.glszm, { GLSZM.features($0) }),
+        (.gldzm, { GLDZM.features($0) }),
+        (.ngtdm, { NGTDM.features($0) }),
+        (.ngldm, { NGLDM.features($0) }),
     ]
 
     /// Reads the ROI of an image with the margin preprocessing needs for `settings` (at least `atLeastMM`), so the

@@ -69,12 +69,14 @@ import Radiomics
         let name = "p1-" + fp.prefix(8)
         try writeText(FS.join(rig.config.outputDir, ".partial-\(name)/features.csv"), "half")
         try writeText(FS.join(rig.config.outputDir, "\(name)/result.txt"), "old")
+        try writeText(FS.join(rig.config.outputDir, ".old-\(name)-999/result.txt"), "replaced before the crash")
+        try writeText(FS.join(rig.config.outputDir, "other.old-study-12345678/result.txt"), "a study's real result")
 
         let p = CountingProcessor()
         let (d, _, _) = rig.daemon(p)
         d.step(now: 0); d.step(now: 1)
         #expect(p.calls.count == 1)
-        #expect(rig.results == [name])
+        #expect(rig.results.sorted() == [name, "other.old-study-12345678"].sorted())     // crash leftovers gone, real results kept
         #expect(try FileIO.readText(FS.join(rig.config.outputDir, "\(name)/result.txt")) == "result of p1\n")
         #expect(!FS.exists(FS.join(rig.config.outputDir, ".partial-\(name)")))
         let lines = rig.journalLines
@@ -197,6 +199,21 @@ import Radiomics
         #expect(rig.sink.patterns.first == .selfTest)
     }
 
+    @Test func selfTestRetrySucceedsOnceTheFolderFaultClears() throws {
+        var rig = Rig()
+        rig.config.selfTestAtStart = true
+        let blocker = rig.tmp.sub("not-a-folder")
+        try writeText(blocker, "x")
+        rig.config.outputDir = blocker + "/results"
+        let (d, driver, status) = rig.daemon(CountingProcessor())
+        #expect(!d.startUp())
+        #expect(status.current.message?.contains("output folder") == true)
+        FS.removeTree(blocker)
+        #expect(d.startUp(retry: true))
+        #expect(status.current.state == .idle && driver.current == .idle)
+        #expect(rig.sink.patterns.filter { $0 == .selfTest }.count == 1)     // the retry does not flash the lamp test
+    }
+
     @Test func unwritableStateFolderPausesAndRecovers() throws {
         var rig = Rig(quiet: 0)
         let blocker = rig.tmp.sub("state-is-a-file")
@@ -210,5 +227,27 @@ import Radiomics
         FS.removeTree(blocker)                                            // the fault clears
         #expect(d.step(now: 1) == 1)
         #expect(p.calls.count == 1)
+    }
+
+    /// After a restart a finished study is recognised by its listing (path, names, sizes, mtimes) without reading its
+    /// bytes: shown by swapping content under an identical listing — it is not run again.
+    @Test func restartRecognisesFinishedStudyByListing() throws {
+        let rig = Rig(quiet: 0)
+        let study = rig.tmp.sub("share/p1")
+        try makeFakeStudy(study, content: "abc")
+        let p = CountingProcessor()
+        let (d, _, _) = rig.daemon(p)
+        d.step(now: 0)
+        #expect(p.calls.count == 1)
+        let f = FS.join(study, "venous.nii.gz")
+        let before = try #require(FS.info(f))
+        try writeText(f, "xyz")                                            // same size…
+        var times = [timespec(tv_sec: Int(before.mtimeNanos / 1_000_000_000), tv_nsec: Int(before.mtimeNanos % 1_000_000_000)),
+                     timespec(tv_sec: Int(before.mtimeNanos / 1_000_000_000), tv_nsec: Int(before.mtimeNanos % 1_000_000_000))]
+        #expect(utimensat(AT_FDCWD, f, &times, 0) == 0)                  // …same mtime
+        let (d2, _, status) = rig.daemon(p)
+        d2.step(now: 0)
+        #expect(p.calls.count == 1)
+        #expect(status.current.state == .result && status.current.lastStudy == "p1")   // its result is shown again
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import FoundationEssentials
 import Testing
 @testable import Appliance
+import Clinical
 import Imaging
 import Radiomics
 
@@ -150,11 +151,47 @@ import Radiomics
         #expect(r.checks.first { $0.name == "state folder" }?.ok == true)
         cfg.model?.hash = "fnv1a64:0000000000000000"
         r = SelfTest.run(config: cfg)
-        #expect(!r.passed && r.failure?.hasPrefix("model:") == true)
+        #expect(!r.passed && r.checks.first { $0.name == "model" }?.ok == false)
         try writeText(t.sub("blocker"), "x")
         cfg.model = nil; cfg.outputDir = t.sub("blocker/out")
         r = SelfTest.run(config: cfg)
         #expect(r.checks.first { $0.name == "output folder" }?.ok == false)
+    }
+}
+
+@Suite struct ModelVerifierTests {
+    func model(settings: ExtractionSettings = AssessmentOptions.defaultSettings["CT"]!) -> FrozenModel {
+        FrozenModel(id: "hcc-test", version: "2", task: "test", intendedUse: "test", synthetic: true,
+                    settings: settings,
+                    inputs: [ModelInput(name: "f1", centre: 10, scale: 4, coefficient: 0.75)],
+                    intercept: -0.25, nomogram: nil,
+                    thresholds: OperatingThresholds(amber: 0.3, red: 0.6, amberRule: "test", redRule: "test"),
+                    metrics: [], card: ModelCard(population: "p", outcome: "o", horizon: "h", inputsAndUnits: "i",
+                                                 settings: "s", data: "d", fitting: "f", metrics: "m", knownFailureModes: []),
+                    createdBy: "test")
+    }
+
+    @Test func sealedModelIsVerifiedAgainstTheConfiguredHash() throws {
+        let t = TempDir()
+        let path = t.sub("model.json")
+        try writeText(path, try model().sealedText())
+        let seal = "sha256:" + (try FrozenModel.load(path: path).sha256 ?? "")
+        let v = StandardModelVerifier()
+        let ok = try v.verify(path: path, expectedHash: seal)
+        #expect(ok.id == "hcc-test 2 (SYNTHETIC)" && ok.hash == seal)
+        #expect(throws: (any Error).self) { try v.verify(path: path, expectedHash: "sha256:" + String(repeating: "0", count: 64)) }
+        // A model edited after sealing fails its own seal.
+        let text = try FileIO.readText(path)
+        try writeText(path, text.replacingAll("0.75", with: "0.76"))
+        #expect(throws: (any Error).self) { try v.verify(path: path, expectedHash: seal) }
+        // A model trained with other feature settings than the assessment's is refused.
+        let other = t.sub("other.json")
+        try writeText(other, try model(settings: ExtractionSettings.presets["ibsi-ct-a"]!).sealedText())
+        let otherSeal = "sha256:" + (try FrozenModel.load(path: other).sha256 ?? "")
+        #expect(throws: (any Error).self) { try v.verify(path: other, expectedHash: otherSeal) }
+        // fnv1a64 hashes go to the byte-for-byte verifier.
+        let fnv = try Fingerprint.file(path)
+        #expect(try v.verify(path: path, expectedHash: fnv).hash == fnv)
     }
 }
 

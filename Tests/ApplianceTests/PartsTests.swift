@@ -5,6 +5,7 @@ import FoundationEssentials
 import Testing
 @testable import Appliance
 import Imaging
+import Radiomics
 
 @Suite struct FingerprintTests {
     /// Test vectors of the FNV specification (draft-eastlake-fnv, FNV-1a 64-bit).
@@ -62,17 +63,22 @@ import Imaging
         #expect(s.files.map(\.relativePath) == ["venous.nii.gz", "venous_mask.nii.gz"])
     }
 
-    @Test func manifestPathsMustStayInsideTheStudy() throws {
+    @Test func jpegSliceFoldersPairToo() throws {
+        let t = TempDir()
+        try writeText(t.sub("us1/us/001.jpg"), "x"); try writeText(t.sub("us1/us_mask.nii.gz"), "m")
+        try writeText(t.sub("us1/notes/readme.txt"), "x")
+        let s = try #require(StudyLocator.study(at: t.sub("us1")))
+        #expect(s.pairs.map(\.name) == ["us"] && s.pairs[0].mask == t.sub("us1/us_mask.nii.gz"))
+    }
+
+    /// Manifest paths leaving the study folder are refused by the study reader the processors use.
+    @Test func processorsRefuseManifestEscapes() throws {
         let t = TempDir()
         try writeText(t.sub("p1/study.json"), #"{"phases": [{"name": "venous", "image": "../x.nii.gz", "mask": "m.nii.gz"}]}"#)
-        try writeText(t.sub("p1/m.nii.gz"), "m")
-        let s = try #require(StudyLocator.study(at: t.sub("p1")))
-        #expect(throws: ApplianceError.self) { try StudyLocator.series(of: s) }
-        try writeText(t.sub("p2/study.json"), #"{"phases": {"venous": {"image": "v.nii.gz", "mask": "m.nii.gz"}}}"#)
-        try writeText(t.sub("p2/v.nii.gz"), "v"); try writeText(t.sub("p2/m.nii.gz"), "m")
-        let s2 = try #require(StudyLocator.study(at: t.sub("p2")))
-        let series = try StudyLocator.series(of: s2)
-        #expect(series.map(\.name) == ["venous"] && series[0].image == t.sub("p2/v.nii.gz"))
+        try writeText(t.sub("x.nii.gz"), "outside"); try writeText(t.sub("p1/m.nii.gz"), "m")
+        let p = FeatureExtractionProcessor(settings: ExtractionSettings.presets["ibsi-digital-phantom"]!)
+        #expect(throws: (any Error).self) { try p.process(studyDir: t.sub("p1"), outputDir: t.sub("out")) }
+        #expect(throws: (any Error).self) { try AssessmentProcessor().process(studyDir: t.sub("p1"), outputDir: t.sub("out")) }
     }
 }
 
@@ -147,5 +153,23 @@ import Imaging
     @Test func timestampsAreISO8601UTC() {
         #expect(Clock.iso(seconds: 0) == "1970-01-01T00:00:00.000Z")
         #expect(Clock.iso(seconds: 1_700_000_000, millis: 5) == "2023-11-14T22:13:20.005Z")
+    }
+}
+
+@Suite struct InotifyTests {
+    /// A file created in a watched folder is queued by the kernel at once: `wait(0)` sees it, and the queue drains.
+    @Test func createdFileWakesTheLoop() throws {
+        let t = TempDir()
+        let i = try #require(Inotify())
+        i.watch(t.path)
+        #expect(!i.wait(millis: 0))
+        try writeText(t.sub("venous.nii.gz"), "x")
+        #expect(i.wait(millis: 0))
+        #expect(!i.wait(millis: 0))                                       // drained
+        try FS.makeDirectories(t.sub("sub"))
+        i.watch(t.sub("sub"))
+        #expect(i.wait(millis: 0))                                        // the mkdir itself
+        try writeText(t.sub("sub/study.json"), "{}")
+        #expect(i.wait(millis: 0))
     }
 }

@@ -71,6 +71,8 @@ public struct ApplianceConfig: Codable, Sendable, Equatable {
     public var scanDepth = 3
     public var copyBackToUSB = false
     public var maxAttempts = 3
+    /// `assess` (lesions, ring, scores, model: `AssessmentProcessor`) or `features` (`FeatureExtractionProcessor`).
+    public var processor = "assess"
     public var preset = "ibsi-ct-c"
     public var label: Int? = nil
     public var marginMM = 10.0
@@ -86,7 +88,7 @@ public struct ApplianceConfig: Codable, Sendable, Equatable {
         case watch, stateDir = "state_dir", outputDir = "output_dir", statusFile = "status_file"
         case quietSeconds = "quiet_seconds", rescanSeconds = "rescan_seconds", useInotify = "use_inotify"
         case readyMarker = "ready_marker", scanDepth = "scan_depth", copyBackToUSB = "copy_back_to_usb"
-        case maxAttempts = "max_attempts", preset, label, marginMM = "margin_mm"
+        case maxAttempts = "max_attempts", processor, preset, label, marginMM = "margin_mm"
         case selfTestAtStart = "self_test_at_start", resultTimeoutSeconds = "result_timeout_seconds"
         case maxStudySeconds = "max_study_seconds", model, leds
     }
@@ -106,6 +108,7 @@ public struct ApplianceConfig: Codable, Sendable, Equatable {
         s.scanDepth = try c.decodeIfPresent(Int.self, forKey: .scanDepth) ?? s.scanDepth
         s.copyBackToUSB = try c.decodeIfPresent(Bool.self, forKey: .copyBackToUSB) ?? s.copyBackToUSB
         s.maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? s.maxAttempts
+        s.processor = try c.decodeIfPresent(String.self, forKey: .processor) ?? s.processor
         s.preset = try c.decodeIfPresent(String.self, forKey: .preset) ?? s.preset
         s.label = try c.decodeIfPresent(Int.self, forKey: .label)
         s.marginMM = try c.decodeIfPresent(Double.self, forKey: .marginMM) ?? s.marginMM
@@ -133,6 +136,7 @@ public struct ApplianceConfig: Codable, Sendable, Equatable {
         if !(resultTimeoutSeconds >= 0) { throw ApplianceError("result_timeout_seconds must be ≥ 0 (0 = until the next study)") }
         if !(maxStudySeconds >= 10) { throw ApplianceError("max_study_seconds must be ≥ 10") }
         if readyMarker.isEmpty || readyMarker.contains("/") { throw ApplianceError("ready_marker must be a plain file name") }
+        if processor != "assess" && processor != "features" { throw ApplianceError("processor must be assess or features, not '\(processor)'") }
         if ExtractionSettings.presets[preset] == nil {
             throw ApplianceError("preset: unknown '\(preset)' (known: \(ExtractionSettings.presets.keys.sorted().joined(separator: ", ")))")
         }

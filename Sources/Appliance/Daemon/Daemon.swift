@@ -41,14 +41,19 @@ public final class Daemon: @unchecked Sendable {
     // MARK: start-up
 
     /// Self-test (when configured) and first status; returns false when the box must not process studies.
-    public func startUp(modelVerifier: ModelVerifier = FileHashModelVerifier(),
-                        expectedFingerprint: String = SelfTest.expectedFeatureFingerprint) -> Bool {
-        status.update { $0.state = .starting; $0.message = "starting" }
+    /// `retry`: a quiet re-run after a failure (no self-test LED pattern, checks logged only when they now pass).
+    public func startUp(modelVerifier: ModelVerifier = StandardModelVerifier(),
+                        expectedFingerprint: String = SelfTest.expectedFeatureFingerprint, retry: Bool = false) -> Bool {
+        if !retry { status.update { $0.state = .starting; $0.message = "starting" } }
         guard config.selfTestAtStart else { goIdle("self-test skipped (self_test_at_start = false)"); return true }
-        status.update { $0.state = .selfTest; $0.message = "self-test running" }
-        leds.show(.selfTest)
+        if !retry {
+            status.update { $0.state = .selfTest; $0.message = "self-test running" }
+            leds.show(.selfTest)
+        }
         let r = SelfTest.run(config: config, modelVerifier: modelVerifier, expectedFingerprint: expectedFingerprint)
-        for c in r.checks { log.log(c.ok ? .info : .error, "self-test \(c.ok ? "ok" : "FAILED"): \(c.name): \(c.detail)") }
+        if !retry || r.passed {
+            for c in r.checks { log.log(c.ok ? .info : .error, "self-test \(c.ok ? "ok" : "FAILED"): \(c.name): \(c.detail)") }
+        }
         status.update { $0.modelID = r.modelID; $0.modelHash = r.modelHash }
         if let f = r.failure {
             status.update { $0.state = .error; $0.message = "self-test failed: \(f)" }
@@ -81,7 +86,7 @@ public final class Daemon: @unchecked Sendable {
             if status.current.state == .result { goIdle("idle") }
         }
         let quiet = Int64(config.quietSeconds * 1000)
-        var ready: [(Study, ApplianceConfig.Watch.Kind, String)] = []
+        var ready: [(LocatedStudy, ApplianceConfig.Watch.Kind, String)] = []
         var present = Set<String>()
         for (root, kind) in roots() {
             if let i = inotify, kind != .share { watchTree(i, root, depth: 0) }
@@ -143,8 +148,15 @@ public final class Daemon: @unchecked Sendable {
     // MARK: one study
 
     /// Takes one complete study: fingerprint, journal, process, publish, copy back. True when it was processed.
-    func take(_ s: Study, kind: ApplianceConfig.Watch.Kind, root: String, now: Int64) -> Bool {
+    func take(_ s: LocatedStudy, kind: ApplianceConfig.Watch.Kind, root: String, now: Int64) -> Bool {
         guard let journal else { return false }
+        let listing = Daemon.listingHash(s)
+        // Known listing whose study needs no work (e.g. after a restart): no need to read its bytes again.
+        if let known = journal.fingerprint(forListing: listing), let r = journal.record(known),
+           !Journal.needsWork(r, maxAttempts: config.maxAttempts) {
+            alreadyHandled(s, r, now: now)
+            return false
+        }
         let fp: String
         do { fp = try Fingerprint.study(s) } catch {
             let n = (unreadable[s.directory] ?? 0) + 1
@@ -172,20 +184,31 @@ public final class Daemon: @unchecked Sendable {
             fail(s.name, reason: reason)
             return false
         }
-        guard Journal.needsWork(rec, maxAttempts: config.maxAttempts) else {
-            settled[s.directory] = s.files
-            if let r = rec { log.info("\(s.directory): already \(r.last.event.rawValue) (fingerprint \(fp)) — not run again") }
-            if let r = rec, r.last.event == .done, let c = r.last.category.flatMap(ResultCategory.init(rawValue:)) {
-                status.update { $0.state = .result; $0.lastStudy = r.last.study; $0.lastCategory = c.rawValue
-                                $0.lastReason = r.last.reason; $0.lastResult = r.last.result }
-                leds.show(.result(c)); resultShownAt = now
-            }
-            return false
+        guard let rec0 = rec, !Journal.needsWork(rec0, maxAttempts: config.maxAttempts) else {
+            return run(s, fp: fp, isNew: rec == nil, listing: listing, kind: kind, root: root)
         }
+        alreadyHandled(s, rec0, now: now)
+        return false
+    }
+
+    /// A study the journal already finished: settle it; a re-inserted done study shows its result again.
+    func alreadyHandled(_ s: LocatedStudy, _ r: JournalRecord, now: Int64) {
+        settled[s.directory] = s.files
+        log.info("\(s.directory): already \(r.last.event.rawValue) (fingerprint \(r.last.fingerprint)) — not run again")
+        if r.last.event == .done, let c = r.last.category.flatMap(ResultCategory.init(rawValue:)) {
+            status.update { $0.state = .result; $0.lastStudy = r.last.study; $0.lastCategory = c.rawValue
+                            $0.lastReason = r.last.reason; $0.lastResult = r.last.result }
+            leds.show(.result(c)); resultShownAt = now
+        }
+    }
+
+    /// Runs one study that needs work: journal, process, publish, copy back. True when the processor ran.
+    func run(_ s: LocatedStudy, fp: String, isNew: Bool, listing: String, kind: ApplianceConfig.Watch.Kind, root: String) -> Bool {
+        guard let journal else { return false }
         let outName = Daemon.safeName(s.name) + "-" + String(fp.prefix(8))
         let final = FS.join(config.outputDir, outName), partial = FS.join(config.outputDir, ".partial-" + outName)
         do {
-            if rec == nil { try journal.append(JournalEntry(event: .seen, fingerprint: fp, study: s.name, source: s.directory)) }
+            if isNew { try journal.append(JournalEntry(event: .seen, fingerprint: fp, study: s.name, source: s.directory)) }
             try journal.append(JournalEntry(event: .running, fingerprint: fp, study: s.name, source: s.directory))
         } catch {
             journalFault(error); return false
@@ -212,7 +235,7 @@ public final class Daemon: @unchecked Sendable {
             let transient = transientCause(s)
             let reason = (transient.map { $0 + ": " } ?? "") + "\(error)"
             record(JournalEntry(event: .failed, fingerprint: fp, study: s.name, source: s.directory, reason: reason,
-                                transient: transient != nil))
+                                transient: transient != nil, listing: listing))
             if transient != nil, Journal.needsWork(journal.record(fp), maxAttempts: config.maxAttempts) {
                 stability[s.directory] = nil   // retried after another quiet period
             } else {
@@ -222,7 +245,7 @@ public final class Daemon: @unchecked Sendable {
             return true
         }
         record(JournalEntry(event: .done, fingerprint: fp, study: s.name, source: s.directory,
-                            category: outcome.category.rawValue, reason: outcome.reason, result: final))
+                            category: outcome.category.rawValue, reason: outcome.reason, result: final, listing: listing))
         settled[s.directory] = s.files
         log.info("\(s.name): \(outcome.category.rawValue) — \(outcome.reason); \(outcome.summary); result in \(final)")
         if kind == .usb && config.copyBackToUSB { copyBack(final, to: root, name: outName) }
@@ -249,7 +272,8 @@ public final class Daemon: @unchecked Sendable {
     /// Makes the finished folder visible in one rename; an older result of the same study is replaced.
     func publish(_ partial: String, _ final: String) throws {
         FS.syncTree(partial)
-        let old = final + ".old-\(getpid())"
+        let slash = final.lastIndex(of: "/").map { final.index(after: $0) } ?? final.startIndex
+        let old = String(final[..<slash]) + ".old-" + String(final[slash...]) + "-\(getpid())"
         if FS.exists(final) {
             FS.removeTree(old)
             if rename(final, old) != 0 { throw ApplianceError("\(final): cannot replace: \(FileIO.errnoText())") }
@@ -260,7 +284,7 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// Why a failure is not the study's fault (stick pulled, files changed, output disk full), or nil.
-    func transientCause(_ s: Study) -> String? {
+    func transientCause(_ s: LocatedStudy) -> String? {
         guard let now = StudyLocator.study(at: s.directory, readyMarker: config.readyMarker) else { return "study folder vanished during reading" }
         if now.files != s.files { return "study changed during reading" }
         if let p = mediumProblem(config.outputDir, 0) { return "output folder: \(p)" }
@@ -336,9 +360,19 @@ public final class Daemon: @unchecked Sendable {
     /// Removes half-written results left by a crash.
     func cleanOutput() {
         try? FS.makeDirectories(config.outputDir)
-        for n in (try? FS.list(config.outputDir)) ?? [] where n.hasPrefix(".partial-") || n.contains(".old-") {
+        for n in (try? FS.list(config.outputDir)) ?? [] where n.hasPrefix(".partial-") || n.hasPrefix(".old-") {
             FS.removeTree(FS.join(config.outputDir, n))
         }
+    }
+
+    /// FNV-1a over the folder path and every file's relative path, size and mtime.
+    static func listingHash(_ s: LocatedStudy) -> String {
+        var h = FNV1a64()
+        h.addString(s.directory)
+        for f in s.files {
+            h.addString(f.relativePath); h.addWord(UInt64(bitPattern: f.size)); h.addWord(UInt64(bitPattern: f.mtimeNanos))
+        }
+        return h.hex
     }
 
     /// Folder-safe study name: letters, digits, `.`, `-`, `_` (others become `_`).

@@ -21,11 +21,16 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     public var result: String?
     /// Failure caused by the medium or the output disk, not by the study itself: retried (up to `max_attempts`).
     public var transient: Bool?
+    /// Hash of the folder path and its listing (names, sizes, mtimes) when the fingerprint was taken: lets a restart
+    /// recognise a finished study without reading its bytes again.
+    public var listing: String?
 
     public init(event: StudyState, fingerprint: String, study: String, source: String, time: String = Clock.isoNow(),
-                category: String? = nil, reason: String? = nil, result: String? = nil, transient: Bool? = nil) {
+                category: String? = nil, reason: String? = nil, result: String? = nil, transient: Bool? = nil,
+                listing: String? = nil) {
         self.event = event; self.fingerprint = fingerprint; self.study = study; self.source = source; self.time = time
         self.category = category; self.reason = reason; self.result = result; self.transient = transient
+        self.listing = listing
     }
 }
 
@@ -44,6 +49,7 @@ public final class Journal: @unchecked Sendable {
     private let lock = Lock()
     private var fd: Int32
     private var records: [String: JournalRecord] = [:]
+    private var byListing: [String: String] = [:]
     /// Lines that could not be parsed on open (a torn tail counts as one).
     public private(set) var ignoredLines = 0
 
@@ -55,6 +61,7 @@ public final class Journal: @unchecked Sendable {
         let bytes = try FileIO.readBytes(path, limit: 512 << 20)
         let (recs, ignored, goodLength) = Journal.replay(bytes)
         records = recs; ignoredLines = ignored
+        for r in recs.values { if let l = r.last.listing { byListing[l] = r.last.fingerprint } }
         if goodLength < bytes.count {
             // Cut the torn tail so the next line starts on a fresh line.
             if ftruncate(fd, off_t(goodLength)) != 0 || fsync(fd) != 0 {
@@ -100,8 +107,12 @@ public final class Journal: @unchecked Sendable {
             r.last = e
             if e.event == .running { r.attempts += 1 }
             records[e.fingerprint] = r
+            if let l = e.listing { byListing[l] = e.fingerprint }
         }
     }
+
+    /// The fingerprint last recorded for a listing hash, nil when unknown.
+    public func fingerprint(forListing l: String) -> String? { lock.locked { byListing[l] } }
 
     /// The record of a fingerprint, nil when never seen.
     public func record(_ fingerprint: String) -> JournalRecord? { lock.locked { records[fingerprint] } }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Clinical
 import Radiomics
 
 /// SIGTERM / SIGINT / SIGHUP as a polled flag: the signals are blocked in every thread (call `init` before any
@@ -46,10 +47,24 @@ extension Appliance {
         }
     }
 
+    /// The processor the config names: `assess` (with the configured frozen model when it is a sealed `sha256:` one)
+    /// or `features` (the preset's IBSI features only).
+    public static func defaultProcessor(_ config: ApplianceConfig, log: ApplianceLog) -> StudyProcessor {
+        if config.processor == "features" {
+            return FeatureExtractionProcessor(settings: ExtractionSettings.presets[config.preset] ?? ExtractionSettings.presets["ibsi-ct-c"]!,
+                                              label: config.label, marginMM: config.marginMM)
+        }
+        var model: FrozenModel? = nil
+        if let m = config.model, m.hash.lowercased().hasPrefix("sha256:") {
+            do { model = try FrozenModel.load(path: m.path) } catch { log.error("model not loaded: \(error)") }
+        }
+        return AssessmentProcessor(options: AssessmentOptions(label: config.label, model: model))
+    }
+
     /// `hccedge serve`: runs the appliance until SIGTERM/SIGINT. Returns the exit status.
     /// `processor` nil = `FeatureExtractionProcessor` with the config's preset (the lead plugs `assess` in here).
     public static func serve(config: ApplianceConfig, processor: StudyProcessor? = nil, softwareVersion: String,
-                             modelVerifier: ModelVerifier = FileHashModelVerifier()) -> Int32 {
+                             modelVerifier: ModelVerifier = StandardModelVerifier()) -> Int32 {
         let stop = StopSignal()                     // before any thread exists
         let log = ApplianceLog()
         let notifier = SystemdNotifier()
@@ -61,19 +76,25 @@ extension Appliance {
         let status = StatusWriter(path: config.statusFile, softwareVersion: softwareVersion, log: log)
         status.update { $0.leds = sink.summary; $0.modelID = config.model?.id }
         driver.start()
-        let proc = processor ?? FeatureExtractionProcessor(settings: ExtractionSettings.presets[config.preset]!,
-                                                           label: config.label, marginMM: config.marginMM)
+        let proc = processor ?? defaultProcessor(config, log: log)
         log.info("hccedge \(softwareVersion) starting — \(researchUseOnly)")
         let daemon = Daemon(config: config, processor: proc, status: status, leds: driver, log: log,
                             softwareVersion: softwareVersion, watchdog: watchdog)
-        let ok = daemon.startUp(modelVerifier: modelVerifier)
+        var ok = daemon.startUp(modelVerifier: modelVerifier)
         notifier.notify("READY=1\nSTATUS=\(status.current.message ?? status.current.state.rawValue)")
-        if ok {
-            daemon.run(shouldStop: stop.isRequested)
-        } else {
-            log.error("not processing studies: \(status.current.message ?? "self-test failed") — fix and restart the service")
-            while !stop.isRequested() { watchdog.beat(Clock.monotonicMillis()); Clock.sleep(millis: 500) }
+        if !ok {
+            log.error("not processing studies: \(status.current.message ?? "self-test failed") — retrying the self-test every minute")
         }
+        var lastTry = Clock.monotonicMillis()
+        while !ok && !stop.isRequested() {            // a folder fault may clear; a feature mismatch will not
+            watchdog.beat(Clock.monotonicMillis())
+            Clock.sleep(millis: 500)
+            if Clock.monotonicMillis() - lastTry >= 60_000 {
+                lastTry = Clock.monotonicMillis()
+                ok = daemon.startUp(modelVerifier: modelVerifier, retry: true)
+            }
+        }
+        if ok && !stop.isRequested() { daemon.run(shouldStop: stop.isRequested) }
         notifier.notify("STOPPING=1")
         log.info("stopping")
         status.update { $0.message = "stopped" }

@@ -49,14 +49,11 @@ public struct FeatureExtractionProcessor: StudyProcessor {
     }
 
     public func process(studyDir: String, outputDir: String) throws -> StudyOutcome {
-        guard let study = StudyLocator.study(at: studyDir) else {
-            throw ApplianceError("\(studyDir): no study.json and no image + mask pair")
-        }
-        let series = try StudyLocator.series(of: study)
+        let study = try Imaging.Study.open(studyDir)
         var csv = "series,tag,ibsi_id,aggregation,value\n"
         var done: [SeriesResult] = []
-        for s in series {
-            let input = try Ingest.load(imagePath: s.image, maskPath: s.mask, label: label, marginMM: marginMM)
+        for s in study.phases {
+            let input = try Ingest.load(imagePath: s.image, maskPath: s.mask, label: s.label ?? label, marginMM: marginMM)
             if input.mask.count == 0 { throw ApplianceError("\(s.mask): mask is empty") }
             let features = try Extractor.extract(input, settings: settings)
             for f in features {
@@ -70,7 +67,7 @@ public struct FeatureExtractionProcessor: StudyProcessor {
         try FS.writeFile(Array(csv.utf8), to: FS.join(outputDir, "features.csv"))
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let r = Result(study: study.name, settings: settings.name, category: "amber", reason: reason, series: done)
+        let r = Result(study: study.id, settings: settings.name, category: "amber", reason: reason, series: done)
         try FS.writeFile(Array(try enc.encode(r)) + [0x0A], to: FS.join(outputDir, "result.json"))
         let n = done.reduce(0) { $0 + $1.features }
         return StudyOutcome(category: .amber, reason: reason,

@@ -1,3 +1,4 @@
+import Clinical
 import Imaging
 import Radiomics
 
@@ -20,6 +21,22 @@ public struct FileHashModelVerifier: ModelVerifier {
     }
 }
 
+/// The standard verifier: `sha256:<hex>` = a frozen model file (`FrozenModel.load` checks its own seal, then the seal
+/// must equal the configured hash, and the model must have been trained with the assessment's CT feature settings,
+/// as `hccedge assess --model` requires); `fnv1a64:<hex>` = any file, hashed byte for byte.
+public struct StandardModelVerifier: ModelVerifier {
+    public init() {}
+    public func verify(path: String, expectedHash: String) throws -> (id: String, hash: String) {
+        let want = expectedHash.lowercased()
+        guard want.hasPrefix("sha256:") else { return try FileHashModelVerifier().verify(path: path, expectedHash: expectedHash) }
+        let m = try FrozenModel.load(path: path)
+        if let ct = AssessmentOptions.defaultSettings["CT"] { try m.check(settings: ct) }
+        let seal = "sha256:" + (m.sha256 ?? "").lowercased()
+        if seal != want { throw ApplianceError("\(path): model \(m.id) \(m.version) is sealed \(seal), the config expects \(expectedHash)") }
+        return ("\(m.id) \(m.version)\(m.synthetic ? " (SYNTHETIC)" : "")", seal)
+    }
+}
+
 /// The self-test (`hccedge selftest`, and at every service start).
 ///
 /// 1. The IBSI 1 digital phantom, embedded in the binary (`DigitalPhantom`), goes through `Extractor.extract` with
@@ -32,9 +49,8 @@ public struct FileHashModelVerifier: ModelVerifier {
 public enum SelfTest {
     /// Fingerprint of the digital phantom's full feature vector (`hccedge selftest --print-fingerprint`).
     /// Regenerate it only after the IBSI part passes, whenever a feature family changes on purpose.
-    /// Recorded 2026-11-27 on x86_64 from main at de9e5c7: 457 values, all matching IBSI; morphology (25 values)
-    /// had not landed yet — regenerate when it does.
-    public static let expectedFeatureFingerprint = "ba0a3228630a114d"
+    /// Recorded 2026-11-27 on x86_64 from main at ebcd59a (every family merged): 482 values, all 482 matching IBSI.
+    public static let expectedFeatureFingerprint = "0bd250c90050ce20"
 
     public struct Check: Sendable, Equatable {
         public var name: String
@@ -120,7 +136,7 @@ public enum SelfTest {
     }
 
     /// Runs every check. `config` nil = features only.
-    public static func run(config: ApplianceConfig?, modelVerifier: ModelVerifier = FileHashModelVerifier(),
+    public static func run(config: ApplianceConfig?, modelVerifier: ModelVerifier = StandardModelVerifier(),
                            expectedFingerprint: String = expectedFeatureFingerprint) -> Report {
         var (checks, fp) = featureChecks(expectedFingerprint: expectedFingerprint)
         var report = Report(checks: [], featureFingerprint: fp)

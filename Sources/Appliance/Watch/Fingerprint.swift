@@ -26,7 +26,7 @@ public enum Fingerprint {
     /// Fingerprint of a study: for each file in byte order of its relative path — the path, its size and its
     /// bytes. Same content in another folder (or on another stick) gives the same fingerprint.
     /// Throws when a file cannot be read or changes size while being read (stick pulled, copy still running).
-    public static func study(_ s: Study) throws -> String {
+    public static func study(_ s: LocatedStudy) throws -> String {
         var h = FNV1a64()
         h.addString("hccedge-study-v1")
         for f in s.files {

@@ -18,7 +18,7 @@ public struct StudySeries: Sendable, Equatable {
 }
 
 /// A study folder found on a watched medium.
-public struct Study: Sendable, Equatable {
+public struct LocatedStudy: Sendable, Equatable {
     /// The study folder (absolute).
     public var directory: String
     /// Display name: the folder's name.
@@ -30,7 +30,8 @@ public struct Study: Sendable, Equatable {
     public var hasManifest: Bool
     /// The ready marker (default `READY`) present: the copy is complete, no quiet period needed.
     public var hasReadyMarker: Bool
-    /// Image + mask pairs found by name (`venous.nii.gz` + `venous_mask.nii.gz` / `venous_seg.nii.gz`).
+    /// Image + mask pairs found by name (`venous.nii.gz` + `venous_mask.nii.gz` / `venous_seg.nii.gz`); what is
+    /// actually read is decided by `Imaging.Study.open` (manifest first).
     public var pairs: [StudySeries]
     /// Sum of the file sizes.
     public var totalBytes: Int64 { files.reduce(0) { $0 + $1.size } }
@@ -42,25 +43,25 @@ public enum StudyLocator {
     public static let manifestName = "study.json"
     /// Folder names never searched.
     static let skipped: Set<String> = ["hccedge-results", "lost+found", "System Volume Information", "$RECYCLE.BIN"]
-    static let imageExtensions = [".nii.gz", ".nii"]
+    static let imageExtensions = [".nii.gz", ".nii", ".hdr.gz", ".hdr", ".jpeg", ".jpg"]
     static let maskSuffixes = ["_mask", "_seg"]
     /// At most this many files per study (a stick full of unrelated files is not a study).
     public static let maxFiles = 20_000
 
     /// Every study in or below `folder` (the folder itself may be one), in path order.
-    public static func studies(in folder: String, maxDepth: Int = 3, readyMarker: String = "READY") -> [Study] {
-        var out: [Study] = []
+    public static func studies(in folder: String, maxDepth: Int = 3, readyMarker: String = "READY") -> [LocatedStudy] {
+        var out: [LocatedStudy] = []
         visit(folder, depth: 0, maxDepth: maxDepth, readyMarker: readyMarker, into: &out)
         return out
     }
 
     /// The study in exactly this folder, nil when the folder is not a study.
-    public static func study(at dir: String, readyMarker: String = "READY") -> Study? {
+    public static func study(at dir: String, readyMarker: String = "READY") -> LocatedStudy? {
         guard let names = try? FS.list(dir) else { return nil }
         return makeStudy(dir, names: names, readyMarker: readyMarker)
     }
 
-    static func visit(_ dir: String, depth: Int, maxDepth: Int, readyMarker: String, into out: inout [Study]) {
+    static func visit(_ dir: String, depth: Int, maxDepth: Int, readyMarker: String, into out: inout [LocatedStudy]) {
         guard let names = try? FS.list(dir) else { return }
         if let s = makeStudy(dir, names: names, readyMarker: readyMarker) { out.append(s); return }
         guard depth < maxDepth else { return }
@@ -70,16 +71,16 @@ public enum StudyLocator {
         }
     }
 
-    static func makeStudy(_ dir: String, names: [String], readyMarker: String) -> Study? {
-        let fileNames = names.filter { !$0.hasPrefix(".") && FS.info(FS.join(dir, $0))?.kind == .file }
-        let manifest = fileNames.contains(manifestName)
-        let pairs = pairUp(fileNames, in: dir)
+    static func makeStudy(_ dir: String, names: [String], readyMarker: String) -> LocatedStudy? {
+        let visible = names.filter { !$0.hasPrefix(".") && !skipped.contains($0) }
+        let manifest = FS.info(FS.join(dir, manifestName))?.kind == .file
+        let pairs = pairUp(visible, in: dir)
         guard manifest || !pairs.isEmpty else { return nil }
         var files: [StudyFile] = []
         collect(dir, prefix: "", depth: 0, into: &files)
         files.sort { Array($0.relativePath.utf8).lexicographicallyPrecedes(Array($1.relativePath.utf8)) }
         let ready = files.contains { $0.relativePath == readyMarker }
-        return Study(directory: dir, name: FS.baseName(dir), files: files.filter { $0.relativePath != readyMarker },
+        return LocatedStudy(directory: dir, name: FS.baseName(dir), files: files.filter { $0.relativePath != readyMarker },
                      hasManifest: manifest, hasReadyMarker: ready, pairs: pairs)
     }
 
@@ -96,48 +97,23 @@ public enum StudyLocator {
         }
     }
 
-    /// `X.nii.gz` + `X_mask.nii.gz` (or `_seg`) → series X; same for `.nii`.
+    /// Name pairs, as `Imaging.Study` pairs them: an image `X.nii.gz` (`.nii`, `.hdr(.gz)`, `.jpg`, `.jpeg`) or a
+    /// JPEG slice folder `X/`, with a mask `X_mask…` or `X_seg…` in any of those forms → series X.
     static func pairUp(_ names: [String], in dir: String) -> [StudySeries] {
-        let set = Set(names)
-        var out: [StudySeries] = []
+        var stems: [String: String] = [:]
         for n in names {
-            guard let ext = imageExtensions.first(where: { n.hasSuffix($0) }) else { continue }
-            let stem = String(n.dropLast(ext.count))
-            if stem.isEmpty || maskSuffixes.contains(where: { stem.hasSuffix($0) }) { continue }
-            for s in maskSuffixes where set.contains(stem + s + ext) {
-                out.append(StudySeries(name: stem, image: FS.join(dir, n), mask: FS.join(dir, stem + s + ext)))
-                break
+            if let ext = imageExtensions.first(where: { n.lowercased().hasSuffix($0) }) {
+                let stem = String(n.dropLast(ext.count))
+                if !stem.isEmpty && stems[stem] == nil { stems[stem] = n }
+            } else if FS.isDirectory(FS.join(dir, n)), stems[n] == nil {
+                stems[n] = n
             }
+        }
+        var out: [StudySeries] = []
+        for stem in stems.keys.sorted() where !(maskSuffixes + ["_liver"]).contains(where: { stem.hasSuffix($0) }) {
+            guard let m = maskSuffixes.compactMap({ stems[stem + $0] }).first else { continue }
+            out.append(StudySeries(name: stem, image: FS.join(dir, stems[stem]!), mask: FS.join(dir, m)))
         }
         return out
-    }
-
-    /// The series of a study: from `study.json` when present (`{"phases": [{"name", "image", "mask"}]}` or
-    /// `{"phases": {"venous": {"image", "mask"}}}`), else the name pairs. Manifest paths must be relative,
-    /// without `..`, and name a regular file of the study (so symlinks and escapes are refused).
-    public static func series(of s: Study) throws -> [StudySeries] {
-        guard s.hasManifest else { return s.pairs }
-        let path = FS.join(s.directory, manifestName)
-        let bytes = try FileIO.readBytes(path, limit: 1 << 20)
-        struct Phase: Decodable { var name: String?; var image: String; var mask: String }
-        struct ListForm: Decodable { var phases: [Phase] }
-        struct MapForm: Decodable { var phases: [String: Phase] }
-        var phases: [(String, Phase)] = []
-        if let l = try? JSONDecoder().decode(ListForm.self, from: Data(bytes)) {
-            phases = l.phases.enumerated().map { ($1.name ?? "phase\($0 + 1)", $1) }
-        } else if let m = try? JSONDecoder().decode(MapForm.self, from: Data(bytes)) {
-            phases = m.phases.keys.sorted().map { ($0, m.phases[$0]!) }
-        } else {
-            throw ApplianceError("\(path): not a study manifest (needs \"phases\" with \"image\" and \"mask\")")
-        }
-        if phases.isEmpty { throw ApplianceError("\(path): no phases") }
-        let known = Set(s.files.map(\.relativePath))
-        func resolve(_ rel: String) throws -> String {
-            if rel.hasPrefix("/") || rel.split(separator: "/").contains("..") || !known.contains(rel) {
-                throw ApplianceError("\(path): '\(rel)' is not a file inside the study folder")
-            }
-            return FS.join(s.directory, rel)
-        }
-        return try phases.map { StudySeries(name: $0.0, image: try resolve($0.1.image), mask: try resolve($0.1.mask)) }
     }
 }
