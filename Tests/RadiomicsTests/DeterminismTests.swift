@@ -28,7 +28,8 @@ import Imaging
 
     @Test("two extractions in one process are bit-identical", arguments: DeterminismTests.cases.map(\.preset))
     func twoRunsIdentical(_ preset: String) throws {
-        let a = try #require(try Self.first[preset]?.get())
+        let first = try #require(Self.first[preset])
+        let a = try first.get()
         let b = try Self.extractOnce(preset)
         try #require(a.count == b.count)
         #expect(a.count > 100, "a preset reports well over 100 features (IBSI lists 169 per 3-D set)")
@@ -47,8 +48,9 @@ import Imaging
     /// Dictionary order is randomly seeded per process; the report order must come from the family tables.
     /// Every (tag, aggregation) appears once, in the same order for two presets with the same aggregations.
     @Test func reportOrderIsFixed() throws {
-        let c = try #require(try Self.first["ibsi-ct-c"]?.get()).map { "\($0.tag)|\($0.aggregation)" }
-        let d = try #require(try Self.first["ibsi-ct-d"]?.get()).map { "\($0.tag)|\($0.aggregation)" }
+        let fc = try #require(Self.first["ibsi-ct-c"]), fd = try #require(Self.first["ibsi-ct-d"])
+        let c = try fc.get().map { "\($0.tag)|\($0.aggregation)" }
+        let d = try fd.get().map { "\($0.tag)|\($0.aggregation)" }
         #expect(Set(c).count == c.count)
         #expect(c == d)
     }
