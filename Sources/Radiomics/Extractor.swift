@@ -5,9 +5,13 @@ public struct FeatureInput: Sendable {
     public var region: Region
     public var levels: GreyLevels
     public var settings: ExtractionSettings
+    /// Zone labellings shared by GLSZM and GLDZM (same zones), made just before GLSZM and dropped after GLDZM.
+    var inPlaneZones: ZoneMap?, volumeZones: ZoneMap?
     public init(region: Region, levels: GreyLevels, settings: ExtractionSettings) {
         self.region = region; self.levels = levels; self.settings = settings
     }
+    /// The shared zone labelling for slice-wise (2D, 2.5D) or volume (3D) zones, if made.
+    func zoneMap(sliceWise: Bool) -> ZoneMap? { sliceWise ? inPlaneZones : volumeZones }
 }
 
 /// Runs preprocessing and every selected family, in a fixed order (the CSV's row order).
@@ -42,12 +46,30 @@ public enum Extractor {
         return try features(of: region, settings: settings)
     }
 
+    /// Reads, preprocesses and computes in one step; the file's crop is released once the region is prepared
+    /// (lower peak memory than `load` followed by `extract`, same features).
+    public static func extract(image: String, mask: String, label: Int? = nil, settings: ExtractionSettings) throws -> [Feature] {
+        let region = try Preprocessing.prepare(load(image: image, mask: mask, label: label, settings: settings), settings: settings)
+        return try features(of: region, settings: settings)
+    }
+
     /// Computes the selected families on an already preprocessed region.
     public static func features(of region: Region, settings: ExtractionSettings) throws -> [Feature] {
         let levels = try Discretiser.greyLevels(region, settings: settings)
-        let fi = FeatureInput(region: region, levels: levels, settings: settings)
+        var fi = FeatureInput(region: region, levels: levels, settings: settings)
+        let shareZones = settings.includes(.glszm) && settings.includes(.gldzm)
         var out: [Feature] = []
-        for (family, compute) in families where settings.includes(family) { out += compute(fi) }
+        for (family, compute) in families where settings.includes(family) {
+            if family == .glszm && shareZones && zoneInputProblem(fi) == nil {
+                let aggs = settings.zoneAggregations
+                if aggs.contains(.twoD) || aggs.contains(.twoFiveD) {
+                    fi.inPlaneZones = ZoneMap(levels, linkage: settings.distance, inPlane: true)
+                }
+                if aggs.contains(.threeD) { fi.volumeZones = ZoneMap(levels, linkage: settings.distance, inPlane: false) }
+            }
+            out += compute(fi)
+            if family == .gldzm { fi.inPlaneZones = nil; fi.volumeZones = nil }
+        }
         return out
     }
 }

@@ -9,21 +9,27 @@ public enum GLDZM {
         if input.region.morphMask.count != input.levels.levels.count {
             return undefinedFeatures(table, aggregations: aggs, reason: "morphological mask does not match the grey levels")
         }
-        return aggregatedFeatures(table, aggregations: aggs) {
-            matrices(input.levels, morphMask: input.region.morphMask, linkage: input.settings.distance, sliceWise: $0)
+        return aggregatedFeatures(table, aggregations: aggs) { sliceWise in
+            matrices(input.levels, morphMask: input.region.morphMask, sliceWise: sliceWise,
+                     zones: input.zoneMap(sliceWise: sliceWise) ?? ZoneMap(input.levels, linkage: input.settings.distance, inPlane: sliceWise))
         }
     }
 
     /// The volume's GLDZM, or one per slice holding ROI voxels (distances then measured in plane).
     public static func matrices(_ g: GreyLevels, morphMask: [UInt8], linkage: Int = 1, sliceWise: Bool) -> [ZoneMatrix] {
-        let zm = ZoneMap(g, linkage: linkage, inPlane: sliceWise)
+        matrices(g, morphMask: morphMask, sliceWise: sliceWise, zones: ZoneMap(g, linkage: linkage, inPlane: sliceWise))
+    }
+
+    /// The same from an existing zone labelling of `g`.
+    static func matrices(_ g: GreyLevels, morphMask: [UInt8], sliceWise: Bool, zones zm: ZoneMap) -> [ZoneMatrix] {
         // A voxel of the intensity mask outside the morphological one (not expected) counts as on the edge.
         var mask = morphMask
         for n in 0..<mask.count where g.levels[n] > 0 { mask[n] = 1 }
         let dist = borderDistanceMap(mask: mask, dims: g.dims, inPlane: sliceWise)
         var zoneDistance = [Int](repeating: Int.max, count: zm.zones.count)
         for n in 0..<zm.label.count where zm.label[n] >= 0 {
-            zoneDistance[zm.label[n]] = min(zoneDistance[zm.label[n]], max(1, dist[n]))
+            let z = Int(zm.label[n])
+            zoneDistance[z] = min(zoneDistance[z], max(1, Int(dist[n])))
         }
         let nv = voxelsPerSlice(g)
         if !sliceWise {

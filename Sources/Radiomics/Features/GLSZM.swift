@@ -5,12 +5,19 @@ public enum GLSZM {
     public static func features(_ input: FeatureInput) -> [Feature] {
         let aggs = input.settings.zoneAggregations
         if let problem = zoneInputProblem(input) { return undefinedFeatures(table, aggregations: aggs, reason: problem) }
-        return aggregatedFeatures(table, aggregations: aggs) { matrices(input.levels, linkage: input.settings.distance, sliceWise: $0) }
+        return aggregatedFeatures(table, aggregations: aggs) { sliceWise in
+            matrices(input.levels, sliceWise: sliceWise,
+                     zones: input.zoneMap(sliceWise: sliceWise) ?? ZoneMap(input.levels, linkage: input.settings.distance, inPlane: sliceWise))
+        }
     }
 
     /// The volume's GLSZM, or one per slice holding ROI voxels.
     public static func matrices(_ g: GreyLevels, linkage: Int = 1, sliceWise: Bool) -> [ZoneMatrix] {
-        let zm = ZoneMap(g, linkage: linkage, inPlane: sliceWise)
+        matrices(g, sliceWise: sliceWise, zones: ZoneMap(g, linkage: linkage, inPlane: sliceWise))
+    }
+
+    /// The same from an existing zone labelling of `g`.
+    static func matrices(_ g: GreyLevels, sliceWise: Bool, zones zm: ZoneMap) -> [ZoneMatrix] {
         let nv = voxelsPerSlice(g)
         if !sliceWise {
             return [ZoneMatrix(pairs: zm.zones.map { ($0.level, $0.size) }, voxelCount: nv.reduce(0, +))]

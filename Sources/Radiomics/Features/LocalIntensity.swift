@@ -27,43 +27,66 @@ public enum LocalIntensity {
     }
 
     /// Peak means at every voxel of the intensity mask; returns (local peak, global peak) in real units.
+    /// Row prefix sums are kept only for the 2·ez + 1 slices the sphere spans (a ring of slices), and a voxel whose
+    /// sphere lies inside the crop (all of them unless the ROI touches the image border) sums fixed offsets.
     public static func peaks(_ region: Region) -> (local: Double, global: Double)? {
         let d = region.dims
         let sp = region.spacing, r = Preprocessing.peakSphereRadius
         // Refuse absurd voxel sizes (the sphere would hold millions of voxels).
-        guard sp.x > 0, sp.y > 0, sp.z > 0, (r / sp.x) * (r / sp.y) * (r / sp.z) <= 1e6 else { return nil }
+        guard sp.x > 0, sp.y > 0, sp.z > 0, (r / sp.x) * (r / sp.y) * (r / sp.z) <= 1e6,
+              region.intensities.count == d.count, region.intensityMask.count == d.count else { return nil }
         let sphere = Sphere(spacing: sp, radius: r)
-        // Row prefix sums: prefix[(k·dy + j)·(dx+1) + i] = Σ_{x<i} v(x, j, k).
-        let w = d.x + 1
-        var prefix = [Int64](repeating: 0, count: w * d.y * d.z)
-        for k in 0..<d.z { for j in 0..<d.y {
-            let base = (k * d.y + j) * w
-            var s: Int64 = 0
-            for i in 0..<d.x { s += Int64(region.intensities[d.index(i, j, k)]); prefix[base + i + 1] = s }
-        } }
-        func mean(_ i: Int, _ j: Int, _ k: Int) -> Double {
-            var s: Int64 = 0, n = 0
-            for r in sphere.rows {
-                let y = j + r.dy, z = k + r.dz
-                if y < 0 || z < 0 || y >= d.y || z >= d.z { continue }
-                let x0 = max(0, i - r.a), x1 = min(d.x - 1, i + r.a)
-                let base = (z * d.y + y) * w
-                s += prefix[base + x1 + 1] - prefix[base + x0]
-                n += x1 - x0 + 1
-            }
-            return Double(s) / Double(n)
-        }
         var top = Int32.min
         for n in 0..<region.intensities.count where region.intensityMask[n] != 0 { top = max(top, region.intensities[n]) }
-        if top == Int32.min { return nil }
+        if top == Int32.min || sphere.rows.isEmpty { return nil }
+        var ez = 0, ey = 0, ax = 0
+        for row in sphere.rows { ez = max(ez, abs(row.dz)); ey = max(ey, abs(row.dy)); ax = max(ax, row.a) }
+        // Ring of row prefix sums: slot (z mod R) holds prefix[(j·(dx+1)) + i] = Σ_{x<i} v(x, j, z).
+        let w = d.x + 1, plane = w * d.y, ringSize = min(d.z, 2 * ez + 1)
+        var ring = [Int64](repeating: 0, count: ringSize * plane)
+        var ready = 0
+        var rowOff = [Int](repeating: 0, count: sphere.rows.count), rowA = rowOff, rowDy = rowOff
         var local = -Double.infinity, global = -Double.infinity
-        for k in 0..<d.z { for j in 0..<d.y { for i in 0..<d.x {
-            let n = d.index(i, j, k)
-            if region.intensityMask[n] == 0 { continue }
-            let m = mean(i, j, k)
-            global = max(global, m)
-            if region.intensities[n] == top { local = max(local, m) }
-        } } }
+        for k in 0..<d.z {
+            while ready < min(d.z, k + ez + 1) {
+                let slot = (ready % ringSize) * plane
+                for j in 0..<d.y {
+                    let base = slot + j * w, src = (ready * d.y + j) * d.x
+                    var s: Int64 = 0
+                    for i in 0..<d.x { s += Int64(region.intensities[src + i]); ring[base + i + 1] = s }
+                }
+                ready += 1
+            }
+            // Rows of the sphere inside the crop in z, and the voxel count of an interior sphere.
+            var nv = 0, interiorCount = 0
+            for row in sphere.rows where k + row.dz >= 0 && k + row.dz < d.z {
+                rowOff[nv] = ((k + row.dz) % ringSize) * plane + row.dy * w; rowA[nv] = row.a; rowDy[nv] = row.dy
+                interiorCount += 2 * row.a + 1
+                nv += 1
+            }
+            for j in 0..<d.y { for i in 0..<d.x {
+                let n = (k * d.y + j) * d.x + i
+                if region.intensityMask[n] == 0 { continue }
+                var s: Int64 = 0, count = 0
+                if j >= ey, j + ey < d.y, i >= ax, i + ax < d.x {
+                    let at = j * w + i
+                    for q in 0..<nv { let b = rowOff[q] + at, a = rowA[q]; s += ring[b + a + 1] - ring[b - a] }
+                    count = interiorCount
+                } else {
+                    for q in 0..<nv {
+                        let y = j + rowDy[q]
+                        if y < 0 || y >= d.y { continue }
+                        let x0 = max(0, i - rowA[q]), x1 = min(d.x - 1, i + rowA[q])
+                        let b = rowOff[q] + j * w
+                        s += ring[b + x1 + 1] - ring[b + x0]
+                        count += x1 - x0 + 1
+                    }
+                }
+                let m = Double(s) / Double(count)
+                global = max(global, m)
+                if region.intensities[n] == top { local = max(local, m) }
+            } }
+        }
         return (local * region.unit, global * region.unit)
     }
 

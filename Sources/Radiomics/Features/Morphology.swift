@@ -62,14 +62,14 @@ public enum Morphology {
             let e = symmetricEigenvalues([[m[0], m[3], m[4]], [m[3], m[1], m[5]], [m[4], m[5], m[2]]])
             shape.eigenvalues = (max(e[0], 0), max(e[1], 0), max(e[2], 0))
         }
-        // Intensity mask: positions and fixed-point values in grid order.
-        var positions: [(Int, Int, Int)] = [], values: [Int32] = []
+        // Intensity mask: fixed-point values in grid order.
+        var values: [Int32] = []
         var sx = 0.0, wx = (0.0, 0.0, 0.0)
         for k in 0..<d.z { for j in 0..<d.y { for i in 0..<d.x {
             let n = d.index(i, j, k)
             guard region.intensityMask[n] != 0 else { continue }
             let v = region.intensities[n]
-            positions.append((i, j, k)); values.append(v)
+            values.append(v)
             let x = Double(v)
             sx += x; wx.0 += x * Double(i); wx.1 += x * Double(j); wx.2 += x * Double(k)
         } } }
@@ -80,7 +80,7 @@ public enum Morphology {
                 shape.comShift = (dx * dx + dy * dy + dz * dz).squareRoot()
             }
         }
-        shape.spatial = SpatialAutocorrelation.compute(positions: positions, values: values, spacing: s)
+        shape.spatial = SpatialAutocorrelation.compute(mask: region.intensityMask, dims: d, values: values, spacing: s)
         return shape
     }
 

@@ -186,19 +186,19 @@ struct Neighbourhood {
 /// Zones: groups of linked voxels with the same grey level (26-connected in 3D, 8 in plane for δ = 1).
 struct ZoneMap {
     struct Zone { var level: Int; var size: Int; var slice: Int }
-    /// Zone index of every voxel, −1 outside the intensity mask.
-    var label: [Int]
+    /// Zone index of every voxel, −1 outside the intensity mask (Int32: the crop holds < 2³¹ voxels).
+    var label: [Int32]
     var zones: [Zone]
 
     /// Labels `levels` by flood fill with an explicit stack; zones never cross slices when `inPlane`.
     init(_ g: GreyLevels, linkage: Int, inPlane: Bool) {
         let nb = Neighbourhood(dims: g.dims, distance: linkage, inPlane: inPlane)
         let sliceSize = max(1, g.dims.x * g.dims.y)
-        var label = [Int](repeating: -1, count: g.levels.count)
+        var label = [Int32](repeating: -1, count: g.levels.count)
         var zones: [Zone] = []
         var stack: [Int] = []
         for start in 0..<g.levels.count where g.levels[start] > 0 && label[start] < 0 {
-            let lv = g.levels[start], id = zones.count
+            let lv = g.levels[start], id = Int32(zones.count)
             var size = 0
             label[start] = id
             stack.append(start)
@@ -217,9 +217,9 @@ struct ZoneMap {
 /// Distance of every morphological-mask voxel to the ROI border in face-neighbour steps (1 on the
 /// edge; 6-connected in 3D, 4 in plane), as repeated erosion gives it (IBSI GLDZM); voxels beyond
 /// the grid count as outside. 0 outside the mask. Breadth-first from the edge voxels.
-func borderDistanceMap(mask: [UInt8], dims: Dims, inPlane: Bool) -> [Int] {
+func borderDistanceMap(mask: [UInt8], dims: Dims, inPlane: Bool) -> [Int32] {
     let nb = Neighbourhood(faceNeighboursOf: dims, inPlane: inPlane)
-    var dist = [Int](repeating: 0, count: mask.count)
+    var dist = [Int32](repeating: 0, count: mask.count)
     var queue: [Int] = []
     for n in 0..<mask.count where mask[n] != 0 {
         var edge = nb.touchesGridEdge(n)

@@ -8,7 +8,9 @@ import Imaging
 /// Small ROIs sum the pairs directly (O(n²)); larger ones evaluate the three inner products slice
 /// pair by slice pair in the 2-D Fourier domain (Parseval on zero-padded slices, radix-2 FFT):
 /// ⟨a, K∗b⟩ = (1/G) Σ_f Σ_{k,k'} â_k(f)·K̂_{|k−k'|}(f)·conj(b̂_k'(f)), with K_d the in-plane kernel
-/// at slice distance d. Only the slices are padded, so memory is 32 bytes × padded slice × slices.
+/// at slice distance d. Only the slices are padded; the transforms are kept only for a block of
+/// frequency columns at a time (`spectralRowBudget`, SpatialAutocorrelationSpectral.swift), so
+/// memory stays at about 8 MB + 24 bytes per padded in-plane point + 4 bytes per ROI-box voxel.
 /// The FFT twiddle factors come from half-angle square roots: deterministic without libm.
 public enum SpatialAutocorrelation {
     /// How the pair sums are evaluated (same value up to rounding).
@@ -16,8 +18,9 @@ public enum SpatialAutocorrelation {
     /// Pair-sum limit: below this voxel count the O(n²) direct sum is used.
     public static let directLimit = 2048
     /// Largest spectral work grid (padded slice points × slices); beyond it the features are
-    /// reported undefined. It takes 32 bytes per point: 2^22 points = 134 MB. IBSI CT config A
-    /// needs 256·256·26 = 1.7·10⁶ points (55 MB), configs C–E 128·128·40 = 0.66·10⁶ (21 MB).
+    /// reported undefined (the time grows as points × slices). IBSI CT config A needs
+    /// 256·256·26 = 1.7·10⁶ points, configs C–E 128·128·40 = 0.66·10⁶, a 10 cm tumour at
+    /// 0.75 × 0.75 × 2.5 mm 256·256·37 = 2.4·10⁶.
     public static let maxGridPoints = 1 << 22
 
     /// Returns (Moran's I, Geary's C), or a reason why they are undefined.
@@ -26,29 +29,71 @@ public enum SpatialAutocorrelation {
     /// `method` forces one evaluation (nil: direct up to `directLimit` voxels, spectral above).
     public static func compute(positions: [(Int, Int, Int)], values: [Int32], spacing: Spacing,
                                method: Method? = nil) -> Result<(moran: Double, geary: Double), ReasonError> {
+        guard values.count >= 2, positions.count == values.count else {
+            return .failure(ReasonError("fewer than 2 voxels in the intensity mask"))
+        }
+        var lo = positions[0], hi = positions[0]
+        for p in positions {
+            lo = (min(lo.0, p.0), min(lo.1, p.1), min(lo.2, p.2)); hi = (max(hi.0, p.0), max(hi.1, p.1), max(hi.2, p.2))
+        }
+        let ext = (hi.0 - lo.0 + 1, hi.1 - lo.1 + 1, hi.2 - lo.2 + 1)
+        return evaluate(values: values, lo: lo, ext: ext, spacing: spacing, method: method, positions: { positions }, boxIndex: {
+            var at = [Int32](repeating: -1, count: ext.0 * ext.1 * ext.2)
+            for (n, p) in positions.enumerated() { at[((p.2 - lo.2) * ext.1 + (p.1 - lo.1)) * ext.0 + (p.0 - lo.0)] = Int32(n) }
+            return at
+        })
+    }
+
+    /// The same for the voxels of `mask` (non-zero) on a grid of `dims`, taken in grid order (x fastest) with
+    /// `values` their fixed-point intensities in that order — without a list of positions.
+    public static func compute(mask: [UInt8], dims d: Dims, values: [Int32], spacing: Spacing,
+                               method: Method? = nil) -> Result<(moran: Double, geary: Double), ReasonError> {
+        guard values.count >= 2, mask.count == d.count else { return .failure(ReasonError("fewer than 2 voxels in the intensity mask")) }
+        var lo = (Int.max, Int.max, Int.max), hi = (Int.min, Int.min, Int.min), n = 0
+        for k in 0..<d.z { for j in 0..<d.y { for i in 0..<d.x where mask[d.index(i, j, k)] != 0 {
+            lo = (min(lo.0, i), min(lo.1, j), min(lo.2, k)); hi = (max(hi.0, i), max(hi.1, j), max(hi.2, k)); n += 1
+        } } }
+        guard n == values.count else { return .failure(ReasonError("mask and intensities differ in size")) }
+        let ext = (hi.0 - lo.0 + 1, hi.1 - lo.1 + 1, hi.2 - lo.2 + 1)
+        func each(_ body: (Int, Int, Int, Int) -> Void) {
+            var n = 0
+            for k in lo.2...hi.2 { for j in lo.1...hi.1 { for i in lo.0...hi.0 where mask[d.index(i, j, k)] != 0 {
+                body(i, j, k, n); n += 1
+            } } }
+        }
+        return evaluate(values: values, lo: lo, ext: ext, spacing: spacing, method: method, positions: {
+            var p: [(Int, Int, Int)] = []
+            p.reserveCapacity(n)
+            each { i, j, k, _ in p.append((i, j, k)) }
+            return p
+        }, boxIndex: {
+            var at = [Int32](repeating: -1, count: ext.0 * ext.1 * ext.2)
+            each { i, j, k, n in at[((k - lo.2) * ext.1 + (j - lo.1)) * ext.0 + (i - lo.0)] = Int32(n) }
+            return at
+        })
+    }
+
+    /// Shared core: mean, variance, then the pair sums directly (positions) or spectrally (box index).
+    static func evaluate(values: [Int32], lo: (Int, Int, Int), ext: (Int, Int, Int), spacing: Spacing, method: Method?,
+                         positions: () -> [(Int, Int, Int)], boxIndex: () -> [Int32])
+        -> Result<(moran: Double, geary: Double), ReasonError> {
         let n = values.count
-        guard n >= 2, positions.count == n else { return .failure(ReasonError("fewer than 2 voxels in the intensity mask")) }
         var sum = 0.0
         for v in values { sum += Double(v) }
         let mu = sum / Double(n)
         var ss = 0.0
         for v in values { let y = Double(v) - mu; ss += y * y }
         guard ss > 0 else { return .failure(ReasonError("constant intensity in the ROI")) }
-        var lo = positions[0], hi = positions[0]
-        for p in positions {
-            lo = (min(lo.0, p.0), min(lo.1, p.1), min(lo.2, p.2)); hi = (max(hi.0, p.0), max(hi.1, p.1), max(hi.2, p.2))
-        }
-        let ext = (hi.0 - lo.0 + 1, hi.1 - lo.1 + 1, hi.2 - lo.2 + 1)
         let sums: (w: Double, yy: Double, y2m: Double)
         if (method ?? (n <= directLimit ? .direct : .spectral)) == .direct {
-            sums = direct(positions: positions, values: values, mu: mu, lo: lo, ext: ext, spacing: spacing)
+            sums = direct(positions: positions(), values: values, mu: mu, lo: lo, ext: ext, spacing: spacing)
         } else {
             func pow2(_ l: Int) -> Int { var s = 1; while s < 2 * l - 1 { s <<= 1 }; return s }
             let gx = pow2(ext.0), gy = pow2(ext.1)
             guard gx <= maxGridPoints / gy / ext.2 else {
                 return .failure(ReasonError("ROI too large for Moran's I / Geary's C (spectral grid above \(maxGridPoints) points)"))
             }
-            sums = spectral(positions: positions, values: values, mu: mu, lo: lo, ext: ext, plane: (gx, gy), spacing: spacing)
+            sums = spectral(at: boxIndex(), values: values, mu: mu, ext: ext, plane: (gx, gy), spacing: spacing)
         }
         guard sums.w > 0 else { return .failure(ReasonError("no voxel pairs")) }
         let moran = Double(n) / sums.w * sums.yy / ss
@@ -92,110 +137,6 @@ public enum SpatialAutocorrelation {
             sw += rw; syy += y[a] * ry; sy2 += y[a] * y[a] * rw
         }
         return (sw, syy, sy2)
-    }
-
-    /// The same three sums slice-wise in the 2-D Fourier domain. Slices are packed two real signals
-    /// per complex FFT: Z_k = y_k + i·m_k, W = y²_k + i·y²_{k+1}, and K_d + i·K_{d+1}.
-    static func spectral(positions: [(Int, Int, Int)], values: [Int32], mu: Double, lo: (Int, Int, Int),
-                         ext: (Int, Int, Int), plane: (Int, Int), spacing: Spacing) -> (w: Double, yy: Double, y2m: Double) {
-        let (gx, gy) = plane, g = gx * gy, nz = ext.2, pairs = (nz + 1) / 2
-        var zr = [Double](repeating: 0, count: nz * g), zi = zr, kh = zr
-        var wr = [Double](repeating: 0, count: pairs * g), wi = wr
-        for (n, p) in positions.enumerated() {
-            let k = p.2 - lo.2, at = (p.1 - lo.1) * gx + (p.0 - lo.0)
-            let y = Double(values[n]) - mu
-            zr[k * g + at] = y; zi[k * g + at] = 1
-            if k % 2 == 0 { wr[(k / 2) * g + at] = y * y } else { wi[(k / 2) * g + at] = y * y }
-        }
-        let w = weights(ext: ext, spacing: spacing)
-        // |offset| along an axis of side `side` for grid coordinate c (circular), −1 beyond the ROI extent.
-        func offset(_ c: Int, _ side: Int, _ extent: Int) -> Int { c < extent ? c : (side - c < extent ? side - c : -1) }
-        var tr = [Double](repeating: 0, count: g), ti = tr
-        zr.withUnsafeMutableBufferPointer { zrb in zi.withUnsafeMutableBufferPointer { zib in
-        wr.withUnsafeMutableBufferPointer { wrb in wi.withUnsafeMutableBufferPointer { wib in
-        kh.withUnsafeMutableBufferPointer { khb in tr.withUnsafeMutableBufferPointer { trb in ti.withUnsafeMutableBufferPointer { tib in
-            guard let zrp = zrb.baseAddress, let zip = zib.baseAddress, let wrp = wrb.baseAddress, let wip = wib.baseAddress,
-                  let khp = khb.baseAddress, let trp = trb.baseAddress, let tip = tib.baseAddress else { return }
-            for k in 0..<nz { FFT.transformGrid(zrp + k * g, zip + k * g, (gx, gy, 1)) }
-            for q in 0..<pairs { FFT.transformGrid(wrp + q * g, wip + q * g, (gx, gy, 1)) }
-            // In-plane kernels K_d, d = slice distance, two per transform; K̂_d is real and even.
-            var d = 0
-            while d < nz {
-                var i = 0
-                while i < g { trp[i] = 0; tip[i] = 0; i += 1 }
-                for j in 0..<gy {
-                    let dj = offset(j, gy, ext.1)
-                    if dj < 0 { continue }
-                    for i in 0..<gx {
-                        let di = offset(i, gx, ext.0)
-                        if di < 0 { continue }
-                        trp[j * gx + i] = w[(d * ext.1 + dj) * ext.0 + di]
-                        if d + 1 < nz { tip[j * gx + i] = w[((d + 1) * ext.1 + dj) * ext.0 + di] }
-                    }
-                }
-                FFT.transformGrid(trp, tip, (gx, gy, 1))
-                for fy in 0..<gy {
-                    let my = (gy - fy) % gy
-                    for fx in 0..<gx {
-                        let a = fy * gx + fx, b = my * gx + (gx - fx) % gx
-                        khp[d * g + a] = (trp[a] + trp[b]) / 2
-                        if d + 1 < nz { khp[(d + 1) * g + a] = (tip[a] + tip[b]) / 2 }
-                    }
-                }
-                d += 2
-            }
-        } } } } } } }
-        // Per frequency: unpack the slices' transforms, then the quadratic forms over slice pairs.
-        var sw = 0.0, syy = 0.0, sy2 = 0.0
-        let buf = UnsafeMutablePointer<Double>.allocate(capacity: 7 * nz)
-        defer { buf.deallocate() }
-        let yr = buf, yi = buf + nz, mr = buf + 2 * nz, mi = buf + 3 * nz, qr = buf + 4 * nz, qi = buf + 5 * nz, kk = buf + 6 * nz
-        zr.withUnsafeBufferPointer { zrb in zi.withUnsafeBufferPointer { zib in
-        wr.withUnsafeBufferPointer { wrb in wi.withUnsafeBufferPointer { wib in kh.withUnsafeBufferPointer { khb in
-            guard let zr = zrb.baseAddress, let zi = zib.baseAddress, let wr = wrb.baseAddress, let wi = wib.baseAddress,
-                  let kh = khb.baseAddress else { return }
-            var fy = 0
-            while fy < gy {
-                let my = (gy - fy) % gy
-                var fx = 0
-                while fx < gx {
-                    let a = fy * gx + fx, b = my * gx + (gx - fx) % gx
-                    var k = 0
-                    while k < nz {
-                        let za = k * g + a, zb = k * g + b
-                        yr[k] = (zr[za] + zr[zb]) / 2; yi[k] = (zi[za] - zi[zb]) / 2
-                        mr[k] = (zi[za] + zi[zb]) / 2; mi[k] = (zr[zb] - zr[za]) / 2
-                        let wa = (k / 2) * g + a, wb = (k / 2) * g + b
-                        if k % 2 == 0 { qr[k] = (wr[wa] + wr[wb]) / 2; qi[k] = (wi[wa] - wi[wb]) / 2 }
-                        else { qr[k] = (wi[wa] + wi[wb]) / 2; qi[k] = (wr[wb] - wr[wa]) / 2 }
-                        kk[k] = kh[za]
-                        k += 1
-                    }
-                    var fw = 0.0, fyy = 0.0, fy2 = 0.0
-                    k = 0
-                    while k < nz {
-                        // Same slice (d = 0), then each pair k < k' twice (K̂_d is even in d).
-                        fw += kk[0] * (mr[k] * mr[k] + mi[k] * mi[k])
-                        fyy += kk[0] * (yr[k] * yr[k] + yi[k] * yi[k])
-                        fy2 += kk[0] * (qr[k] * mr[k] + qi[k] * mi[k])
-                        var k2 = k + 1
-                        while k2 < nz {
-                            let kd = kk[k2 - k]
-                            fw += 2 * kd * (mr[k] * mr[k2] + mi[k] * mi[k2])
-                            fyy += 2 * kd * (yr[k] * yr[k2] + yi[k] * yi[k2])
-                            fy2 += kd * (qr[k] * mr[k2] + qi[k] * mi[k2] + qr[k2] * mr[k] + qi[k2] * mi[k])
-                            k2 += 1
-                        }
-                        k += 1
-                    }
-                    sw += fw; syy += fyy; sy2 += fy2
-                    fx += 1
-                }
-                fy += 1
-            }
-        } } } } }
-        let scale = Double(g)
-        return (sw / scale, syy / scale, sy2 / scale)
     }
 }
 
@@ -283,6 +224,41 @@ enum FFT {
             reverse.withUnsafeBufferPointer { r in cosT.withUnsafeBufferPointer { c in sinT.withUnsafeBufferPointer { s in
                 body(r.baseAddress!, c.baseAddress!, s.baseAddress!)
             } } }
+        }
+
+        /// `run` on two signals at once, one per SIMD lane (each lane performs exactly `run`'s operations).
+        static func run2(_ n: Int, _ re: UnsafeMutablePointer<SIMD2<Double>>, _ im: UnsafeMutablePointer<SIMD2<Double>>,
+                         _ rev: UnsafePointer<Int>, _ cosT: UnsafePointer<Double>, _ sinT: UnsafePointer<Double>) {
+            var i = 0
+            while i < n {
+                let j = rev[i]
+                if i < j {
+                    let tr = re[i]; re[i] = re[j]; re[j] = tr
+                    let ti = im[i]; im[i] = im[j]; im[j] = ti
+                }
+                i += 1
+            }
+            var size = 2
+            while size <= n {
+                let half = size / 2, step = n / size
+                var start = 0
+                while start < n {
+                    var k = 0, w = 0
+                    var a = re + start, b = im + start
+                    while k < half {
+                        let wr = cosT[w], wi = sinT[w]
+                        let br = a[half], bi = b[half]
+                        let p1 = br * wr, p2 = bi * wi, p3 = br * wi, p4 = bi * wr
+                        let vr = p1 - p2, vi = p3 + p4
+                        let ar = a.pointee, ai = b.pointee
+                        a[half] = ar - vr; b[half] = ai - vi
+                        a.pointee = ar + vr; b.pointee = ai + vi
+                        a += 1; b += 1; k += 1; w += step
+                    }
+                    start += size
+                }
+                size <<= 1
+            }
         }
 
         /// Iterative decimation-in-time transform of `n` contiguous values.

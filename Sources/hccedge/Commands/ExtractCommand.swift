@@ -27,8 +27,8 @@ struct ExtractCommand: ParsableCommand {
     func run() throws {
         let s: ExtractionSettings
         if let p = preset { s = ExtractionSettings.presets[p]! } else { s = try SettingsFile.load(settings!) }
-        let input = try CLIFailure.guarding { try Extractor.load(image: image, mask: mask, label: label, settings: s) }
-        let features = try CLIFailure.guarding { try Extractor.extract(input, settings: s) }
+        // One step, so the file's crop is released before the feature families run (peak memory).
+        let features = try CLIFailure.guarding { try Extractor.extract(image: image, mask: mask, label: label, settings: s) }
         for f in features where f.value == nil {
             printError("\(f.tag)\(f.aggregation.isEmpty ? "" : " [\(f.aggregation)]"): \(f.reason ?? "undefined")")
         }
