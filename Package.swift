@@ -18,6 +18,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "hccedge", targets: ["hccedge"]),
+        .executable(name: "make-synthetic-cohort", targets: ["MakeSyntheticCohort"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,6 +40,9 @@ let package = Package(
             swiftSettings: niftiSwift),
         .executableTarget(name: "make-bench-cases", dependencies: ["Imaging"], path: "tools/make-bench-cases",
                           swiftSettings: niftiSwift),
+        .executableTarget(
+            name: "MakeSyntheticCohort", dependencies: ["Imaging", "Radiomics", "Clinical"],
+            path: "tools/synthetic-cohort", swiftSettings: niftiSwift),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], swiftSettings: niftiSwift),
         .testTarget(name: "RadiomicsTests", dependencies: ["Radiomics", "Imaging"], swiftSettings: niftiSwift),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical", "Radiomics", "Imaging"], swiftSettings: niftiSwift),

@@ -69,12 +69,14 @@ import Radiomics
         let name = "p1-" + fp.prefix(8)
         try writeText(FS.join(rig.config.outputDir, ".partial-\(name)/features.csv"), "half")
         try writeText(FS.join(rig.config.outputDir, "\(name)/result.txt"), "old")
+        try writeText(FS.join(rig.config.outputDir, ".old-\(name)-999/result.txt"), "replaced before the crash")
+        try writeText(FS.join(rig.config.outputDir, "other.old-study-12345678/result.txt"), "a study's real result")
 
         let p = CountingProcessor()
         let (d, _, _) = rig.daemon(p)
         d.step(now: 0); d.step(now: 1)
         #expect(p.calls.count == 1)
-        #expect(rig.results == [name])
+        #expect(rig.results.sorted() == [name, "other.old-study-12345678"].sorted())     // crash leftovers gone, real results kept
         #expect(try FileIO.readText(FS.join(rig.config.outputDir, "\(name)/result.txt")) == "result of p1\n")
         #expect(!FS.exists(FS.join(rig.config.outputDir, ".partial-\(name)")))
         let lines = rig.journalLines
@@ -195,6 +197,21 @@ import Radiomics
         #expect(status.current.message?.contains("feature fingerprint") == true)
         #expect(driver.current == .error)
         #expect(rig.sink.patterns.first == .selfTest)
+    }
+
+    @Test func selfTestRetrySucceedsOnceTheFolderFaultClears() throws {
+        var rig = Rig()
+        rig.config.selfTestAtStart = true
+        let blocker = rig.tmp.sub("not-a-folder")
+        try writeText(blocker, "x")
+        rig.config.outputDir = blocker + "/results"
+        let (d, driver, status) = rig.daemon(CountingProcessor())
+        #expect(!d.startUp())
+        #expect(status.current.message?.contains("output folder") == true)
+        FS.removeTree(blocker)
+        #expect(d.startUp(retry: true))
+        #expect(status.current.state == .idle && driver.current == .idle)
+        #expect(rig.sink.patterns.filter { $0 == .selfTest }.count == 1)     // the retry does not flash the lamp test
     }
 
     @Test func unwritableStateFolderPausesAndRecovers() throws {

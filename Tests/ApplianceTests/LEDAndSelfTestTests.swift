@@ -160,9 +160,9 @@ import Radiomics
 }
 
 @Suite struct ModelVerifierTests {
-    func model() -> FrozenModel {
+    func model(settings: ExtractionSettings = AssessmentOptions.defaultSettings["CT"]!) -> FrozenModel {
         FrozenModel(id: "hcc-test", version: "2", task: "test", intendedUse: "test", synthetic: true,
-                    settings: ExtractionSettings.presets["ibsi-ct-a"]!,
+                    settings: settings,
                     inputs: [ModelInput(name: "f1", centre: 10, scale: 4, coefficient: 0.75)],
                     intercept: -0.25, nomogram: nil,
                     thresholds: OperatingThresholds(amber: 0.3, red: 0.6, amberRule: "test", redRule: "test"),
@@ -184,6 +184,11 @@ import Radiomics
         let text = try FileIO.readText(path)
         try writeText(path, text.replacingAll("0.75", with: "0.76"))
         #expect(throws: (any Error).self) { try v.verify(path: path, expectedHash: seal) }
+        // A model trained with other feature settings than the assessment's is refused.
+        let other = t.sub("other.json")
+        try writeText(other, try model(settings: ExtractionSettings.presets["ibsi-ct-a"]!).sealedText())
+        let otherSeal = "sha256:" + (try FrozenModel.load(path: other).sha256 ?? "")
+        #expect(throws: (any Error).self) { try v.verify(path: other, expectedHash: otherSeal) }
         // fnv1a64 hashes go to the byte-for-byte verifier.
         let fnv = try Fingerprint.file(path)
         #expect(try v.verify(path: path, expectedHash: fnv).hash == fnv)

@@ -98,7 +98,8 @@ import Radiomics
         let text = try Self.handModel().sealedText()
         let loaded = try FrozenModel.load(bytes: Array(text.utf8))
         #expect(loaded.inputs == Self.handModel().inputs)
-        #expect(loaded.sha256 == (try Self.handModel().contentHash()))
+        let expected = try Self.handModel().contentHash()
+        #expect(loaded.sha256 == expected)
         // Re-indenting keeps the hash valid (it covers the canonical content, not the layout)
         let compact = text.replacingAll("\n", with: " ")
         #expect(throws: Never.self) { try FrozenModel.load(bytes: Array(compact.utf8)) }

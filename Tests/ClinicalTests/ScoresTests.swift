@@ -135,10 +135,14 @@ import Testing
         let base = try values(albumin: 40, bilirubin: 10, afp: 10)
         #expect(Scores.albiTAE(base, t(3, 1)).points == 0); #expect(Scores.albiTAE(base, t(3, 1)).group == "A")
         // AFP > 200 ng/mL
+        #expect(Scores.albiTAE(try values(albumin: 40, bilirubin: 10, afp: 199.9), t(3, 1)).points == 0)
         #expect(Scores.albiTAE(try values(albumin: 40, bilirubin: 10, afp: 200), t(3, 1)).points == 0)
         #expect(Scores.albiTAE(try values(albumin: 40, bilirubin: 10, afp: 200.1), t(3, 1)).points == 1)
         // beyond up-to-eleven: 9 + 2 = 11 within (0); 9.01 + 2 beyond (1)
+        #expect(Scores.albiTAE(base, t(8.99, 2)).points == 0)
         #expect(Scores.albiTAE(base, t(9, 2)).points == 0); #expect(Scores.albiTAE(base, t(9.01, 2)).points == 1)
+        // ALBI grade 1 → 2 across −2.60: albumin 40 g/L, bilirubin 10 → −2.74 (0); albumin 38 → 0.66 − 3.23 = −2.57 (1)
+        #expect(Scores.albiTAE(try values(albumin: 38, bilirubin: 10, afp: 10), t(3, 1)).points == 1)
         // ALBI grade 2: bilirubin 1, albumin 30 → −2.55 → 1 point
         #expect(Scores.albiTAE(try values(albumin: 30, bilirubin: 1, afp: 10), t(3, 1)).points == 1)
         // worked: albumin 30, bilirubin 100 (−1.23, grade 3: 1), AFP 500 (1), 10 cm + 2 = 12 > 11 (1) → 3, D

@@ -77,3 +77,14 @@ import Radiomics
         #expect(q.header == ["id", "a,b"]); #expect(q.rows == [["x\"y", "3"]])
     }
 }
+
+@Suite struct WideTableTests {
+    @Test func namesWithBracketsSplitCorrectly() {
+        #expect(WideTable.splitNames("tumour.cm.contrast[2D, averaged], afp,x") == ["tumour.cm.contrast[2D, averaged]", "afp", "x"])
+    }
+    @Test func rowFilter() throws {
+        let t = try WideTable.parse("study,region,f\na,tumour,1\na,ring5mm,2\n", path: "c.csv")
+        #expect(try t.filtered(column: "region", equals: "tumour").rows == [["a", "tumour", "1"]])
+        #expect(throws: (any Error).self) { try t.filtered(column: "region", equals: "liver") }
+    }
+}

@@ -55,7 +55,9 @@ import Imaging
         Self.expectClose(fs, "szm.zsnu", .twoD, (1.0 + 1 + 4) / 4)
         Self.expectClose(fs, "szm.z.perc", .twoD, 4.0 / 9)
         Self.expectClose(fs, "szm.gl.var", .twoD, 44.0 / 64)                           // μ = 7/4
-        Self.expectClose(fs, "szm.zs.var", .twoD, (2 * (3 - 2.25) * (3 - 2.25) + (1 - 2.25) * (1 - 2.25) + (2 - 2.25) * (2 - 2.25)) / 4)
+        let a: Double = 3 - 2.25, b: Double = 1 - 2.25, c: Double = 2 - 2.25     // zone sizes minus their mean 9/4
+        let zsVar: Double = (2 * a * a + b * b + c * c) / 4
+        Self.expectClose(fs, "szm.zs.var", .twoD, zsVar)
         Self.expectClose(fs, "szm.zs.entr", .twoD, 2)                                  // four cells, p = 1/4
     }
 

@@ -36,23 +36,35 @@ enable_binfmt() {
   grep -qx enabled /proc/sys/fs/binfmt_misc/qemu-aarch64 || die "cannot enable binfmt qemu-aarch64"
 }
 
+# The chroot's git must use the host's insteadOf rules (offline package mirror): keep a copy of /etc/gitconfig
+# (replaced atomically, so concurrent users never see a half-written file).
+sync_gitconfig() {
+  if [ -f /etc/gitconfig ] && ! cmp -s /etc/gitconfig "$CH/etc/gitconfig"; then
+    cp /etc/gitconfig "$CH/etc/gitconfig.tmp.$$" && mv "$CH/etc/gitconfig.tmp.$$" "$CH/etc/gitconfig"
+  fi
+}
+
 require_setup() {
   [ -f "$STAMPS/ready" ] || die "cross environment at $XC not (completely) set up; run tools/cross/setup"
 }
 
-# Take the environment lock: "ex" for setup (modifies), "sh" for users (swift builds, may run concurrently).
+# Take the environment lock: "exclusive" for setup (modifies), "shared" for users (builds, may run concurrently).
 take_lock() {
+  local mode=--shared
+  [ "${1:-shared}" = exclusive ] && mode=--exclusive
   mkdir -p "$XC"
   exec 9>>"$LOCK"
-  flock "-${1:-s}" -w "${HCCEDGE_CROSS_LOCK_WAIT:-3600}" 9 || die "timed out waiting for lock $LOCK"
+  flock "$mode" --wait "${HCCEDGE_CROSS_LOCK_WAIT:-3600}" 9 || die "timed out waiting for lock $LOCK"
 }
 
-# Run a command inside the chroot, in a private mount namespace: every mount made for it disappears with the
-# namespace when the command exits (nothing leaks to the host, concurrent calls do not interfere).
+# Run a command inside the chroot, in private mount and PID namespaces: every mount made for it disappears with
+# the namespace when the command exits (nothing leaks to the host, concurrent calls do not interfere), and when the
+# caller dies or is killed (Ctrl-C, CI timeout) every process started inside (test binaries under qemu included,
+# even in their own process groups) is killed with it (--kill-child + PID namespace).
 # Extra bind mounts: XBINDS, newline-separated "SRC|DST|ro-or-rw" (DST is the path inside the chroot).
 in_chroot() {
   XBINDS=${XBINDS:-} CH=$CH CHROOT_PATH=$CHROOT_PATH \
-    unshare --mount --propagation private -- bash -c '
+    unshare --mount --propagation private --pid --fork --kill-child -- bash -c '
       set -euo pipefail
       mount -t proc proc "$CH/proc"
       mount --rbind /dev "$CH/dev"
@@ -64,6 +76,7 @@ in_chroot() {
         if [ "$mode" = ro ]; then mount -o remount,bind,ro "$CH$dst"; fi
       done <<<"$XBINDS"
       unset XBINDS TMPDIR APT_CONFIG
-      exec chroot "$CH" /usr/bin/env PATH="$CHROOT_PATH" HOME=/root LANG=C.UTF-8 "$@"
+      # not exec: this shell is PID 1 of the namespace and reaps orphans while the command runs
+      chroot "$CH" /usr/bin/env PATH="$CHROOT_PATH" HOME=/root LANG=C.UTF-8 "$@"
     ' in_chroot "$@"
 }

@@ -41,14 +41,19 @@ public final class Daemon: @unchecked Sendable {
     // MARK: start-up
 
     /// Self-test (when configured) and first status; returns false when the box must not process studies.
+    /// `retry`: a quiet re-run after a failure (no self-test LED pattern, checks logged only when they now pass).
     public func startUp(modelVerifier: ModelVerifier = StandardModelVerifier(),
-                        expectedFingerprint: String = SelfTest.expectedFeatureFingerprint) -> Bool {
-        status.update { $0.state = .starting; $0.message = "starting" }
+                        expectedFingerprint: String = SelfTest.expectedFeatureFingerprint, retry: Bool = false) -> Bool {
+        if !retry { status.update { $0.state = .starting; $0.message = "starting" } }
         guard config.selfTestAtStart else { goIdle("self-test skipped (self_test_at_start = false)"); return true }
-        status.update { $0.state = .selfTest; $0.message = "self-test running" }
-        leds.show(.selfTest)
+        if !retry {
+            status.update { $0.state = .selfTest; $0.message = "self-test running" }
+            leds.show(.selfTest)
+        }
         let r = SelfTest.run(config: config, modelVerifier: modelVerifier, expectedFingerprint: expectedFingerprint)
-        for c in r.checks { log.log(c.ok ? .info : .error, "self-test \(c.ok ? "ok" : "FAILED"): \(c.name): \(c.detail)") }
+        if !retry || r.passed {
+            for c in r.checks { log.log(c.ok ? .info : .error, "self-test \(c.ok ? "ok" : "FAILED"): \(c.name): \(c.detail)") }
+        }
         status.update { $0.modelID = r.modelID; $0.modelHash = r.modelHash }
         if let f = r.failure {
             status.update { $0.state = .error; $0.message = "self-test failed: \(f)" }
@@ -270,7 +275,8 @@ public final class Daemon: @unchecked Sendable {
     /// Makes the finished folder visible in one rename; an older result of the same study is replaced.
     func publish(_ partial: String, _ final: String) throws {
         FS.syncTree(partial)
-        let old = final + ".old-\(getpid())"
+        let slash = final.lastIndex(of: "/").map { final.index(after: $0) } ?? final.startIndex
+        let old = String(final[..<slash]) + ".old-" + String(final[slash...]) + "-\(getpid())"
         if FS.exists(final) {
             FS.removeTree(old)
             if rename(final, old) != 0 { throw ApplianceError("\(final): cannot replace: \(FileIO.errnoText())") }
@@ -357,7 +363,7 @@ public final class Daemon: @unchecked Sendable {
     /// Removes half-written results left by a crash.
     func cleanOutput() {
         try? FS.makeDirectories(config.outputDir)
-        for n in (try? FS.list(config.outputDir)) ?? [] where n.hasPrefix(".partial-") || n.contains(".old-") {
+        for n in (try? FS.list(config.outputDir)) ?? [] where n.hasPrefix(".partial-") || n.hasPrefix(".old-") {
             FS.removeTree(FS.join(config.outputDir, n))
         }
     }

@@ -80,14 +80,21 @@ extension Appliance {
         log.info("hccedge \(softwareVersion) starting — \(researchUseOnly)")
         let daemon = Daemon(config: config, processor: proc, status: status, leds: driver, log: log,
                             softwareVersion: softwareVersion, watchdog: watchdog)
-        let ok = daemon.startUp(modelVerifier: modelVerifier)
+        var ok = daemon.startUp(modelVerifier: modelVerifier)
         notifier.notify("READY=1\nSTATUS=\(status.current.message ?? status.current.state.rawValue)")
-        if ok {
-            daemon.run(shouldStop: stop.isRequested)
-        } else {
-            log.error("not processing studies: \(status.current.message ?? "self-test failed") — fix and restart the service")
-            while !stop.isRequested() { watchdog.beat(Clock.monotonicMillis()); Clock.sleep(millis: 500) }
+        if !ok {
+            log.error("not processing studies: \(status.current.message ?? "self-test failed") — retrying the self-test every minute")
         }
+        var lastTry = Clock.monotonicMillis()
+        while !ok && !stop.isRequested() {            // a folder fault may clear; a feature mismatch will not
+            watchdog.beat(Clock.monotonicMillis())
+            Clock.sleep(millis: 500)
+            if Clock.monotonicMillis() - lastTry >= 60_000 {
+                lastTry = Clock.monotonicMillis()
+                ok = daemon.startUp(modelVerifier: modelVerifier, retry: true)
+            }
+        }
+        if ok && !stop.isRequested() { daemon.run(shouldStop: stop.isRequested) }
         notifier.notify("STOPPING=1")
         log.info("stopping")
         status.update { $0.message = "stopped" }

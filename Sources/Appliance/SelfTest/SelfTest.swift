@@ -22,13 +22,15 @@ public struct FileHashModelVerifier: ModelVerifier {
 }
 
 /// The standard verifier: `sha256:<hex>` = a frozen model file (`FrozenModel.load` checks its own seal, then the seal
-/// must equal the configured hash); `fnv1a64:<hex>` = any file, hashed byte for byte.
+/// must equal the configured hash, and the model must have been trained with the assessment's CT feature settings,
+/// as `hccedge assess --model` requires); `fnv1a64:<hex>` = any file, hashed byte for byte.
 public struct StandardModelVerifier: ModelVerifier {
     public init() {}
     public func verify(path: String, expectedHash: String) throws -> (id: String, hash: String) {
         let want = expectedHash.lowercased()
         guard want.hasPrefix("sha256:") else { return try FileHashModelVerifier().verify(path: path, expectedHash: expectedHash) }
         let m = try FrozenModel.load(path: path)
+        if let ct = AssessmentOptions.defaultSettings["CT"] { try m.check(settings: ct) }
         let seal = "sha256:" + (m.sha256 ?? "").lowercased()
         if seal != want { throw ApplianceError("\(path): model \(m.id) \(m.version) is sealed \(seal), the config expects \(expectedHash)") }
         return ("\(m.id) \(m.version)\(m.synthetic ? " (SYNTHETIC)" : "")", seal)

@@ -46,7 +46,15 @@ public struct StageOutput: Sendable, Equatable {
 
 /// The model's answer for one study.
 public struct Prediction: Codable, Sendable, Equatable {
-    /// Fixed-point probability, Q0.16 (the box's reported value is probabilityQ16 / 65536).
+    public var modelId: String
+    public var modelVersion: String
+    /// SHA-256 of the model file's canonical content.
+    public var modelSHA256: String?
+    /// True when the model was trained on synthetic data.
+    public var synthetic: Bool
+    /// The reported probability: probabilityQ16 / 65536.
+    public var probability: Double
+    /// Fixed-point probability, Q0.16.
     public var probabilityQ16: Int32
     /// Fixed-point linear predictor, Q32.32.
     public var linearPredictorQ32: Int64
@@ -57,7 +65,6 @@ public struct Prediction: Codable, Sendable, Equatable {
     /// Documented bound on |fixed − float| probability.
     public var quantisationBound: Double
     public var warnings: [String]
-    public var probability: Double { Double(probabilityQ16) / 65536 }
 }
 
 extension FrozenModel {
@@ -110,7 +117,8 @@ extension FrozenModel {
         let pq = Int32(FixedPoint.toQ16(pFixed))
         let light: TrafficLight = pq >= Int32(FixedPoint.toQ16(thresholds.red)) ? .red
             : (pq >= Int32(FixedPoint.toQ16(thresholds.amber)) ? .amber : .green)
-        return Prediction(probabilityQ16: pq, linearPredictorQ32: accFinal, probabilityFloat: FixedPoint.sigmoid(lpFloat),
+        return Prediction(modelId: id, modelVersion: version, modelSHA256: sha256, synthetic: synthetic,
+                          probability: Double(pq) / 65536, probabilityQ16: pq, linearPredictorQ32: accFinal, probabilityFloat: FixedPoint.sigmoid(lpFloat),
                           light: light, quantisationBound: bound / 4 + 1.0 / 131072 + 1e-12, warnings: warnings)
     }
 

@@ -104,60 +104,72 @@ public enum Logistic {
             return DetMath.log(ybar / (1 - ybar))
         }()
         var beta = start?.coefficients ?? [Double](repeating: 0, count: p)
+        var flat = [Double](repeating: 0, count: n * p)             // column-major copy for pointer access
+        for j in 0..<p { for i in 0..<n { flat[j * n + i] = columns[j][i] } }
+        let yd = y.map(Double.init)
         var eta = [Double](repeating: 0, count: n)
         var w = [Double](repeating: 0, count: n), r = [Double](repeating: 0, count: n)
         var xv = [Double](repeating: 0, count: p)
         var converged = false
-        for _ in 0..<maxOuter {
-            // Quadratic approximation at (b0, beta): weights w, working residuals r = (y − p)/w.
-            for i in 0..<n { eta[i] = b0 }
-            for j in 0..<p where beta[j] != 0 { let c = columns[j], bj = beta[j]; for i in 0..<n { eta[i] += bj * c[i] } }
-            for i in 0..<n {
-                let pr = min(max(FixedPoint.sigmoid(eta[i]), pEps), 1 - pEps)
-                w[i] = pr * (1 - pr)
-                r[i] = (Double(y[i]) - pr) / w[i]
-            }
-            for j in 0..<p { var s = 0.0; let c = columns[j]; for i in 0..<n { s += w[i] * c[i] * c[i] }; xv[j] = s / nd }
-            let oldB0 = b0, oldBeta = beta
-            var sw = 0.0
-            for i in 0..<n { sw += w[i] }
-
-            func sweep(_ indices: [Int]) -> Double {
-                var maxD = 0.0
-                var d0n = 0.0
-                for i in 0..<n { d0n += w[i] * r[i] }
-                let d0 = d0n / sw
-                if d0 != 0 { b0 += d0; for i in 0..<n { r[i] -= d0 }; maxD = max(maxD, sw / nd * d0 * d0) }
-                for j in indices where xv[j] > 0 {
-                    let c = columns[j]
-                    var g = 0.0
-                    for i in 0..<n { g += w[i] * c[i] * r[i] }
-                    g = g / nd + xv[j] * beta[j]
-                    let new = g > lambda ? (g - lambda) / xv[j] : (g < -lambda ? (g + lambda) / xv[j] : 0)
-                    let d = new - beta[j]
-                    if d != 0 {
-                        for i in 0..<n { r[i] -= d * c[i] }
-                        beta[j] = new
-                        maxD = max(maxD, xv[j] * d * d)
+        flat.withUnsafeBufferPointer { X in
+        eta.withUnsafeMutableBufferPointer { eta in
+        w.withUnsafeMutableBufferPointer { w in
+        r.withUnsafeMutableBufferPointer { r in
+        xv.withUnsafeMutableBufferPointer { xv in
+        beta.withUnsafeMutableBufferPointer { beta in
+            for _ in 0..<maxOuter {
+                // Quadratic approximation at (b0, beta): weights w, working residuals r = (y − p)/w.
+                for i in 0..<n { eta[i] = b0 }
+                for j in 0..<p where beta[j] != 0 { let bj = beta[j], o = j * n; for i in 0..<n { eta[i] += bj * X[o + i] } }
+                var sw = 0.0
+                for i in 0..<n {
+                    let pr = min(max(FixedPoint.sigmoid(eta[i]), pEps), 1 - pEps)
+                    w[i] = pr * (1 - pr)
+                    r[i] = (yd[i] - pr) / w[i]
+                    sw += w[i]
+                }
+                for j in 0..<p { var s = 0.0; let o = j * n; for i in 0..<n { s += w[i] * X[o + i] * X[o + i] }; xv[j] = s / nd }
+                let oldB0 = b0
+                let oldBeta = Array(beta)
+                var active: [Int] = []
+                // One cyclic pass over `indices` (intercept first); returns the largest weighted squared change.
+                func sweep(_ all: Bool) -> Double {
+                    var maxD = 0.0
+                    var d0n = 0.0
+                    for i in 0..<n { d0n += w[i] * r[i] }
+                    let d0 = d0n / sw
+                    if d0 != 0 { b0 += d0; for i in 0..<n { r[i] -= d0 }; maxD = max(maxD, sw / nd * d0 * d0) }
+                    let count = all ? p : active.count
+                    for k in 0..<count {
+                        let j = all ? k : active[k]
+                        let v = xv[j]
+                        if v <= 0 { continue }
+                        let o = j * n
+                        var g = 0.0
+                        for i in 0..<n { g += w[i] * X[o + i] * r[i] }
+                        g = g / nd + v * beta[j]
+                        let new = g > lambda ? (g - lambda) / v : (g < -lambda ? (g + lambda) / v : 0)
+                        let d = new - beta[j]
+                        if d != 0 {
+                            for i in 0..<n { r[i] -= d * X[o + i] }
+                            beta[j] = new
+                            maxD = max(maxD, v * d * d)
+                        }
                     }
+                    return maxD
                 }
-                return maxD
-            }
-            let all = Array(0..<p)
-            for _ in 0..<1000 {
-                var changed = sweep(all)
-                if changed < tolerance { break }
                 for _ in 0..<1000 {
-                    let active = all.filter { beta[$0] != 0 }
-                    changed = sweep(active)
-                    if changed < tolerance { break }
+                    if sweep(true) < tolerance { break }
+                    active = (0..<p).filter { beta[$0] != 0 }
+                    var k = 0
+                    while k < 10000 && sweep(false) >= tolerance { k += 1 }
                 }
+                var maxChange = abs(b0 - oldB0)
+                for j in 0..<p { maxChange = max(maxChange, abs(beta[j] - oldBeta[j])) }
+                if !maxChange.isFinite { break }
+                if maxChange < 1e-9 { converged = true; break }
             }
-            var maxChange = abs(b0 - oldB0)
-            for j in 0..<p { maxChange = max(maxChange, abs(beta[j] - oldBeta[j])) }
-            if !maxChange.isFinite { break }
-            if maxChange < 1e-9 { converged = true; break }
-        }
+        } } } } } }
         return LogisticFit(intercept: b0, coefficients: beta, lambda: lambda, converged: converged)
     }
 

@@ -71,6 +71,27 @@ public struct WideTable: Sendable {
         }
     }
 
+    /// The rows whose `column` equals `value` (e.g. one region of a cohort table).
+    public func filtered(column name: String, equals value: String) throws -> WideTable {
+        let c = try column(name)
+        let kept = rows.filter { $0[c] == value }
+        guard !kept.isEmpty else { throw IngestError(path, "no row has \(name) = '\(value)'") }
+        return WideTable(header: header, rows: kept, path: path)
+    }
+
+    /// Splits a comma-separated list of column names, ignoring commas inside brackets
+    /// (`tumour.cm.contrast[2D, averaged],afp` is two names).
+    public static func splitNames(_ list: String) -> [String] {
+        var out: [String] = [], cur = "", depth = 0
+        for ch in list {
+            if ch == "[" { depth += 1 } else if ch == "]" { depth = max(0, depth - 1) }
+            if ch == "," && depth == 0 { out.append(String(cur.trimmingSpaces)); cur = "" } else { cur.append(ch) }
+        }
+        let last = String(cur.trimmingSpaces)
+        if !last.isEmpty { out.append(last) }
+        return out.filter { !$0.isEmpty }
+    }
+
     /// A binary outcome column (0/1); throws on anything else.
     public func outcome(_ name: String) throws -> [Int] {
         let c = try column(name)

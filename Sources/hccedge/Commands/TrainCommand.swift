@@ -23,6 +23,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Study id column (default: first column).") var idColumn: String?
     @Option(help: "Comma-separated feature columns (default: every other complete numeric column).") var features: String?
     @Option(help: "Comma-separated columns to leave out.") var exclude: String?
+    @Option(help: "Keep only rows where COLUMN=VALUE (e.g. region=tumour in a cohort table); applies to --validation too.") var rows: String?
     @Option(help: "Comma-separated clinical covariates for a nomogram stage, e.g. afp_gt_400,bclc.") var clinical: String?
     @Option(help: "Held-out validation CSV (same columns); metrics use the fixed-point inference.") var validation: String?
     @Option(help: "Cross-validation folds.") var folds = 5
@@ -49,7 +50,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("need --folds ≥ 2, --lambdas ≥ 1, --bootstrap ≥ 0, 0 < --lambda-ratio < 1")
         }
         let s = try ExtractionSettings.presets[settings] ?? SettingsFile.load(settings)
-        func list(_ v: String?) -> [String] { v.map { $0.split(separator: ",").map { String($0.trimmingCharacters) } } ?? [] }
+        func list(_ v: String?) -> [String] { v.map(WideTable.splitNames) ?? [] }
         var o = TrainingOptions(outcome: outcome, settings: s)
         o.idColumn = idColumn; o.features = features.map { _ in list(features) }; o.exclude = list(exclude)
         o.clinical = list(clinical); o.folds = folds; o.seed = seed; o.lambdaRule = rule; o.lambdaCount = lambdas
@@ -60,8 +61,14 @@ struct TrainCommand: ParsableCommand {
         o.createdBy = "hccedge train \(Version.string)"
         let cardPath = card ?? (output.hasSuffix(".json") ? String(output.dropLast(5)) : output) + ".card.md"
         try CLIFailure.guarding {
-            let table = try WideTable.read(csv)
-            let val = try validation.map { try WideTable.read($0) }
+            func load(_ path: String) throws -> WideTable {
+                let t = try WideTable.read(path)
+                guard let r = rows else { return t }
+                guard let eq = r.firstIndex(of: "=") else { throw ValidationError("--rows must be COLUMN=VALUE") }
+                return try t.filtered(column: String(r[..<eq]), equals: String(r[r.index(after: eq)...]))
+            }
+            let table = try load(csv)
+            let val = try validation.map { try load($0) }
             let r = try Trainer.train(table, validation: val, options: o)
             for l in r.log { printError("train: \(l)") }
             try FileIO.writeAtomically(try r.model.sealedText(), to: output)
@@ -75,14 +82,5 @@ struct TrainCommand: ParsableCommand {
             print("thresholds: green < \(r.model.thresholds.amber) ≤ amber < \(r.model.thresholds.red) ≤ red")
             print("wrote \(output) (sha256 \(try r.model.contentHash())) and \(cardPath)")
         }
-    }
-}
-
-extension Substring {
-    var trimmingCharacters: Substring {
-        var s = self
-        while let f = s.first, f == " " { s = s.dropFirst() }
-        while let l = s.last, l == " " { s = s.dropLast() }
-        return s
     }
 }
