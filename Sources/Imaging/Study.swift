@@ -49,6 +49,9 @@ public struct Study: Sendable {
         public init(value: Double, unit: String) { self.value = value; self.unit = unit }
     }
 
+    /// Most phases (CT phases / MR sequences) one study may list.
+    public static let maxPhases = 32
+
     /// Opens a study folder (with or without `study.json`).
     public static func open(_ folder: String) throws -> Study {
         guard JPEGStack.isDirectory(folder) else { throw IngestError(folder, "not a study folder") }
@@ -86,6 +89,10 @@ public struct Study: Sendable {
             throw IngestError(manifest, "invalid study manifest: \(Self.describe(error))")
         }
         guard !m.phases.isEmpty else { throw IngestError(manifest, "no phases listed") }
+        // Each phase is a full extraction: a manifest listing hundreds would keep the appliance busy for hours.
+        guard m.phases.count <= maxPhases else {
+            throw IngestError(manifest, "\(m.phases.count) phases listed, at most \(maxPhases) are accepted")
+        }
         var phases: [Phase] = [], seen = Set<String>()
         for p in m.phases {
             guard !p.name.isEmpty, seen.insert(p.name).inserted else {

@@ -236,8 +236,8 @@ public final class Daemon: @unchecked Sendable {
             let reason = (transient.map { $0 + ": " } ?? "") + "\(error)"
             record(JournalEntry(event: .failed, fingerprint: fp, study: s.name, source: s.directory, reason: reason,
                                 transient: transient != nil, listing: listing))
-            if transient != nil, Journal.needsWork(journal.record(fp), maxAttempts: config.maxAttempts) {
-                stability[s.directory] = nil   // retried after another quiet period
+            if self.journal == nil || (transient != nil && Journal.needsWork(journal.record(fp), maxAttempts: config.maxAttempts)) {
+                stability[s.directory] = nil   // retried after another quiet period (or once the journal is writable)
             } else {
                 settled[s.directory] = s.files
             }
@@ -246,6 +246,9 @@ public final class Daemon: @unchecked Sendable {
         }
         record(JournalEntry(event: .done, fingerprint: fp, study: s.name, source: s.directory,
                             category: outcome.category.rawValue, reason: outcome.reason, result: final, listing: listing))
+        // `done` not recorded (state disk full or read-only): the journal still says `running`, so the study is
+        // redone (and republished in one rename) once the journal can be written again — not settled here.
+        if self.journal == nil { stability[s.directory] = nil; return true }
         settled[s.directory] = s.files
         log.info("\(s.name): \(outcome.category.rawValue) — \(outcome.reason); \(outcome.summary); result in \(final)")
         if kind == .usb && config.copyBackToUSB { copyBack(final, to: root, name: outName) }
