@@ -37,7 +37,9 @@ let package = Package(
                 "Imaging", "Radiomics", "Clinical", "Appliance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: niftiSwift),
+            swiftSettings: niftiSwift,
+            // Full RELRO: bind every symbol at start so the GOT can be made read-only (the board reads strangers' files).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-z", "-Xlinker", "now"])]),
         .executableTarget(name: "make-bench-cases", dependencies: ["Imaging"], path: "tools/make-bench-cases",
                           swiftSettings: niftiSwift),
         .executableTarget(

@@ -250,4 +250,35 @@ import Radiomics
         #expect(p.calls.count == 1)
         #expect(status.current.state == .result && status.current.lastStudy == "p1")   // its result is shown again
     }
+
+    /// After a restart the scan finishes the interrupted study and then meets an older finished one (here journaled
+    /// red): the newer result stays on display (status and LEDs); the older one is only logged.
+    @Test func restartKeepsTheNewestResultOnDisplay() throws {
+        let rig = Rig(quiet: 0)
+        try makeFakeStudy(rig.tmp.sub("share/b-done"), content: "old")
+        try makeFakeStudy(rig.tmp.sub("share/a-interrupted"), content: "new")
+        let old = try #require(StudyLocator.study(at: rig.tmp.sub("share/b-done")))
+        let new = try #require(StudyLocator.study(at: rig.tmp.sub("share/a-interrupted")))
+        let (fpOld, fpNew) = (try Fingerprint.study(old), try Fingerprint.study(new))
+        let j = try Journal(directory: rig.config.stateDir)
+        try j.append(JournalEntry(event: .seen, fingerprint: fpOld, study: "b-done", source: old.directory))
+        try j.append(JournalEntry(event: .running, fingerprint: fpOld, study: "b-done", source: old.directory))
+        try j.append(JournalEntry(event: .done, fingerprint: fpOld, study: "b-done", source: old.directory,
+                                  category: "red", reason: "earlier result", result: "/nowhere"))
+        try j.append(JournalEntry(event: .seen, fingerprint: fpNew, study: "a-interrupted", source: new.directory))
+        try j.append(JournalEntry(event: .running, fingerprint: fpNew, study: "a-interrupted", source: new.directory))
+        let p = CountingProcessor()
+        let (d, _, status) = rig.daemon(p)
+        d.step(now: 0)
+        #expect(p.calls == [new.directory])
+        #expect(status.current.state == .result && status.current.lastStudy == "a-interrupted")
+        #expect(status.current.lastCategory == "green")
+        #expect(!rig.sink.patterns.contains(.result(.red)))
+        // A later pass that meets the older study again (stick re-inserted) shows it again.
+        FS.removeTree(old.directory)
+        d.step(now: 1)
+        try makeFakeStudy(rig.tmp.sub("share/b-done"), content: "old")
+        d.step(now: 2)
+        #expect(status.current.lastStudy == "b-done" && status.current.lastCategory == "red")
+    }
 }

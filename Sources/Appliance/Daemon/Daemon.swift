@@ -25,6 +25,11 @@ public final class Daemon: @unchecked Sendable {
     /// Unreadable studies (no fingerprint possible): attempts per folder.
     private var unreadable: [String: Int] = [:]
     private var resultShownAt: Int64?
+    /// Scan passes so far, and the pass and journal order of the outcome on display: within one pass an older
+    /// finished study seen again never replaces a newer outcome (after a restart the scan meets every done study
+    /// still on the medium); in a later pass (a stick re-inserted) it is shown again.
+    private var pass = 0
+    private var shown: (pass: Int, order: Int)?
     /// Failures the journal could not record (unreadable studies have no fingerprint).
     private var unjournaledFailures = 0
 
@@ -80,6 +85,7 @@ public final class Daemon: @unchecked Sendable {
     @discardableResult
     public func step(now: Int64, shouldStop: () -> Bool = { false }) -> Int {
         watchdog.beat(now)
+        pass += 1
         if journal == nil { openJournal(); if journal == nil { return 0 } }
         if let t = resultShownAt, config.resultTimeoutSeconds > 0, now - t >= Int64(config.resultTimeoutSeconds * 1000) {
             resultShownAt = nil
@@ -195,7 +201,9 @@ public final class Daemon: @unchecked Sendable {
     func alreadyHandled(_ s: LocatedStudy, _ r: JournalRecord, now: Int64) {
         settled[s.directory] = s.files
         log.info("\(s.directory): already \(r.last.event.rawValue) (fingerprint \(r.last.fingerprint)) — not run again")
+        if let sh = shown, sh.pass == pass, r.order <= sh.order { return }
         if r.last.event == .done, let c = r.last.category.flatMap(ResultCategory.init(rawValue:)) {
+            shown = (pass, r.order)
             status.update { $0.state = .result; $0.lastStudy = r.last.study; $0.lastCategory = c.rawValue
                             $0.lastReason = r.last.reason; $0.lastResult = r.last.result }
             leds.show(.result(c)); resultShownAt = now
@@ -260,6 +268,7 @@ public final class Daemon: @unchecked Sendable {
         }
         leds.show(.result(outcome.category))
         resultShownAt = Clock.monotonicMillis()
+        shown = (pass, journal.latestOrder)
         return true
     }
 
@@ -337,6 +346,7 @@ public final class Daemon: @unchecked Sendable {
         }
         leds.show(.error)
         resultShownAt = nil
+        shown = (pass, journal?.latestOrder ?? Int.max)
     }
 
     func journalFault(_ error: Error) {

@@ -39,6 +39,8 @@ public struct JournalRecord: Sendable, Equatable {
     public var last: JournalEntry
     /// Number of `running` events (attempts started).
     public var attempts: Int
+    /// Position of `last` among the journal's events (0, 1, 2 … in file order): which of two events is newer.
+    public var order: Int = 0
 }
 
 /// Append-only journal (`journal.jsonl` in the state folder): one JSON line per event, each written with a single
@@ -50,6 +52,7 @@ public final class Journal: @unchecked Sendable {
     private var fd: Int32
     private var records: [String: JournalRecord] = [:]
     private var byListing: [String: String] = [:]
+    private var lastOrder = -1
     /// Lines that could not be parsed on open (a torn tail counts as one).
     public private(set) var ignoredLines = 0
 
@@ -61,6 +64,7 @@ public final class Journal: @unchecked Sendable {
         let bytes = try FileIO.readBytes(path, limit: 512 << 20)
         let (recs, ignored, goodLength) = Journal.replay(bytes)
         records = recs; ignoredLines = ignored
+        lastOrder = recs.values.map(\.order).max() ?? -1
         for r in recs.values { if let l = r.last.listing { byListing[l] = r.last.fingerprint } }
         if goodLength < bytes.count {
             // Cut the torn tail so the next line starts on a fresh line.
@@ -78,7 +82,7 @@ public final class Journal: @unchecked Sendable {
     public static func replay(_ bytes: [UInt8]) -> (records: [String: JournalRecord], ignored: Int, goodLength: Int) {
         var recs: [String: JournalRecord] = [:]
         var ignored = 0
-        var start = 0
+        var start = 0, order = 0
         let dec = JSONDecoder()
         let lastNewline = bytes.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
         if lastNewline < bytes.count { ignored += 1 }
@@ -88,7 +92,7 @@ public final class Journal: @unchecked Sendable {
             if line.isEmpty { continue }
             guard let e = try? dec.decode(JournalEntry.self, from: Data(line)) else { ignored += 1; continue }
             var r = recs[e.fingerprint] ?? JournalRecord(last: e, attempts: 0)
-            r.last = e
+            r.last = e; r.order = order; order += 1
             if e.event == .running { r.attempts += 1 }
             recs[e.fingerprint] = r
         }
@@ -104,12 +108,16 @@ public final class Journal: @unchecked Sendable {
             try FS.writeAll(fd, line, path: path)
             if fsync(fd) != 0 { throw ApplianceError("\(path): fsync failed: \(FileIO.errnoText())") }
             var r = records[e.fingerprint] ?? JournalRecord(last: e, attempts: 0)
-            r.last = e
+            lastOrder += 1
+            r.last = e; r.order = lastOrder
             if e.event == .running { r.attempts += 1 }
             records[e.fingerprint] = r
             if let l = e.listing { byListing[l] = e.fingerprint }
         }
     }
+
+    /// Order of the newest event (-1 for an empty journal); see `JournalRecord.order`.
+    public var latestOrder: Int { lock.locked { lastOrder } }
 
     /// The fingerprint last recorded for a listing hash, nil when unknown.
     public func fingerprint(forListing l: String) -> String? { lock.locked { byListing[l] } }
