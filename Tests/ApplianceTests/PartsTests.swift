@@ -105,6 +105,37 @@ import Radiomics
         #expect(j3.counts.done == 2)
     }
 
+    /// The index keeps only where each study's last line is: what `record` gives back must be that line exactly,
+    /// in the same journal object and after a reopen; listings lead to their fingerprint; attempts and order count.
+    @Test func recordsAreReadBackExactlyFromTheFile() throws {
+        let t = TempDir()
+        let j = try Journal(directory: t.path)
+        var last: [String: JournalEntry] = [:]
+        for i in 0..<300 {
+            let fp = String(repeating: "0", count: 12) + String(format4(i))          // 16 hex digits
+            let listing = "listing-\(i)"                                           // not hex: hashed key
+            for ev in [StudyState.seen, .running] { try j.append(JournalEntry(event: ev, fingerprint: fp, study: "s\(i)", source: "/m/\(i)", time: "t")) }
+            let done = JournalEntry(event: i % 7 == 0 ? .failed : .done, fingerprint: fp, study: "s\(i)", source: "/m/\(i)", time: "t\(i)",
+                                    category: "green", reason: "r\(i)", result: "/out/\(i)", transient: i % 7 == 0 ? true : nil,
+                                    listing: listing)
+            try j.append(done); last[fp] = done
+        }
+        try j.append(JournalEntry(event: .running, fingerprint: "0000000000000005", study: "s5", source: "/m/5", time: "u"))
+        last["0000000000000005"] = JournalEntry(event: .running, fingerprint: "0000000000000005", study: "s5", source: "/m/5", time: "u")
+        for journal in [j, try Journal(directory: t.path)] {
+            #expect(journal.latestOrder == 900)
+            for (fp, e) in last { #expect(journal.record(fp)?.last == e) }
+            #expect(journal.record("0000000000000005")?.attempts == 2)
+            #expect(journal.record("0000000000000005")?.order == 900)
+            #expect(journal.record("0000000000000006")?.order == 20)
+            #expect(journal.fingerprint(forListing: "listing-42") == "000000000000002a")
+            #expect(journal.record("000000000000ffff") == nil)
+            #expect(journal.counts.done == 256 && journal.counts.failed == 43)
+        }
+    }
+
+    func format4(_ i: Int) -> String { let h = String(i, radix: 16); return String(repeating: "0", count: 4 - h.count) + h }
+
     @Test func failedIsFinalUnlessTransientWithAttemptsLeft() {
         var r = JournalRecord(last: entry(.failed, "A"), attempts: 1)
         #expect(!Journal.needsWork(r, maxAttempts: 3))

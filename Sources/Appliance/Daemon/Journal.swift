@@ -46,15 +46,31 @@ public struct JournalRecord: Sendable, Equatable {
 /// Append-only journal (`journal.jsonl` in the state folder): one JSON line per event, each written with a single
 /// `write` and followed by `fsync`. On open, a torn last line (power cut mid-write) is cut off and ignored;
 /// the last event of each fingerprint decides its state. A study left `running` is redone; `done` is never redone.
+///
+/// In memory it keeps, per study ever seen, only where its last line is in the file and what decides its state
+/// (about 60 bytes); `record(_:)` reads that line back. A box that has seen thousands of studies stays small.
 public final class Journal: @unchecked Sendable {
     public let path: String
     private let lock = Lock()
     private var fd: Int32
-    private var records: [String: JournalRecord] = [:]
-    private var byListing: [String: String] = [:]
+    /// Per fingerprint key: its last event's line in the file and what decides its state.
+    private var slots: [UInt64: Slot] = [:]
+    /// Listing key → fingerprint key (the fingerprint text is on the slot's line).
+    private var byListing: [UInt64: UInt64] = [:]
     private var lastOrder = -1
+    /// Length of the file's complete lines (where the next line starts).
+    private var length: Int64 = 0
     /// Lines that could not be parsed on open (a torn tail counts as one).
     public private(set) var ignoredLines = 0
+
+    struct Slot {
+        var offset: Int64
+        var bytes: Int32
+        var attempts: Int32
+        var order: Int32
+        var event: StudyState
+        var transient: Bool
+    }
 
     public init(directory: String) throws {
         try FS.makeDirectories(directory)
@@ -62,10 +78,18 @@ public final class Journal: @unchecked Sendable {
         fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ApplianceError("\(path): cannot open journal: \(FileIO.errnoText())") }
         let bytes = try FileIO.readBytes(path, limit: 512 << 20)
-        let (recs, ignored, goodLength) = Journal.replay(bytes)
-        records = recs; ignoredLines = ignored
-        lastOrder = recs.values.map(\.order).max() ?? -1
-        for r in recs.values { if let l = r.last.listing { byListing[l] = r.last.fingerprint } }
+        var start = 0
+        let dec = JSONDecoder()
+        let goodLength = bytes.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        if goodLength < bytes.count { ignoredLines += 1 }
+        for i in 0..<goodLength where bytes[i] == 0x0A {
+            let line = bytes[start..<i]
+            defer { start = i + 1 }
+            if line.isEmpty { continue }
+            guard let e = try? dec.decode(JournalEntry.self, from: Data(line)) else { ignoredLines += 1; continue }
+            note(e, offset: Int64(start), bytes: line.count + 1)
+        }
+        length = Int64(goodLength)
         if goodLength < bytes.count {
             // Cut the torn tail so the next line starts on a fresh line.
             if ftruncate(fd, off_t(goodLength)) != 0 || fsync(fd) != 0 {
@@ -78,25 +102,22 @@ public final class Journal: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// Parses journal bytes: records by fingerprint, unparseable lines, and the length up to the last newline.
-    public static func replay(_ bytes: [UInt8]) -> (records: [String: JournalRecord], ignored: Int, goodLength: Int) {
-        var recs: [String: JournalRecord] = [:]
-        var ignored = 0
-        var start = 0, order = 0
-        let dec = JSONDecoder()
-        let lastNewline = bytes.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-        if lastNewline < bytes.count { ignored += 1 }
-        for i in 0..<lastNewline where bytes[i] == 0x0A {
-            let line = bytes[start..<i]
-            start = i + 1
-            if line.isEmpty { continue }
-            guard let e = try? dec.decode(JournalEntry.self, from: Data(line)) else { ignored += 1; continue }
-            var r = recs[e.fingerprint] ?? JournalRecord(last: e, attempts: 0)
-            r.last = e; r.order = order; order += 1
-            if e.event == .running { r.attempts += 1 }
-            recs[e.fingerprint] = r
-        }
-        return (recs, ignored, lastNewline)
+    /// 64-bit key of a fingerprint or listing hash: the value of its 16 hex digits, else an FNV-1a hash of the text.
+    static func key(_ s: String) -> UInt64 {
+        if s.utf8.count == 16, let v = UInt64(s, radix: 16) { return v }
+        var h = FNV1a64(); h.addString(s); return h.value
+    }
+
+    /// Updates the index with the event whose line starts at `offset` (caller holds the lock or is `init`).
+    private func note(_ e: JournalEntry, offset: Int64, bytes: Int) {
+        let k = Journal.key(e.fingerprint)
+        lastOrder += 1
+        var slot = slots[k] ?? Slot(offset: 0, bytes: 0, attempts: 0, order: 0, event: e.event, transient: false)
+        slot.offset = offset; slot.bytes = Int32(clamping: bytes); slot.order = Int32(clamping: lastOrder)
+        slot.event = e.event; slot.transient = e.transient ?? false
+        if e.event == .running { slot.attempts += 1 }
+        slots[k] = slot
+        if let l = e.listing { byListing[Journal.key(l)] = k }
     }
 
     /// Appends one event durably (write + fsync) and updates the in-memory state.
@@ -107,12 +128,8 @@ public final class Journal: @unchecked Sendable {
         try lock.locked {
             try FS.writeAll(fd, line, path: path)
             if fsync(fd) != 0 { throw ApplianceError("\(path): fsync failed: \(FileIO.errnoText())") }
-            var r = records[e.fingerprint] ?? JournalRecord(last: e, attempts: 0)
-            lastOrder += 1
-            r.last = e; r.order = lastOrder
-            if e.event == .running { r.attempts += 1 }
-            records[e.fingerprint] = r
-            if let l = e.listing { byListing[l] = e.fingerprint }
+            note(e, offset: length, bytes: line.count)
+            length += Int64(line.count)
         }
     }
 
@@ -120,10 +137,29 @@ public final class Journal: @unchecked Sendable {
     public var latestOrder: Int { lock.locked { lastOrder } }
 
     /// The fingerprint last recorded for a listing hash, nil when unknown.
-    public func fingerprint(forListing l: String) -> String? { lock.locked { byListing[l] } }
+    public func fingerprint(forListing l: String) -> String? {
+        lock.locked { byListing[Journal.key(l)].flatMap { slots[$0] }.flatMap { entry(at: $0)?.fingerprint } }
+    }
 
-    /// The record of a fingerprint, nil when never seen.
-    public func record(_ fingerprint: String) -> JournalRecord? { lock.locked { records[fingerprint] } }
+    /// The record of a fingerprint, nil when never seen. Its last event is read back from the file; should that
+    /// read fail, the event carries only what decides the state (kind, transient) and no names.
+    public func record(_ fingerprint: String) -> JournalRecord? {
+        lock.locked {
+            guard let s = slots[Journal.key(fingerprint)] else { return nil }
+            let last = entry(at: s) ?? JournalEntry(event: s.event, fingerprint: fingerprint, study: "", source: "", time: "",
+                                                    transient: s.transient ? true : nil)
+            guard last.fingerprint == fingerprint else { return nil }          // 64-bit key collision: not this study
+            return JournalRecord(last: last, attempts: Int(s.attempts), order: Int(s.order))
+        }
+    }
+
+    /// The line of a slot, decoded (nil when it cannot be read back).
+    private func entry(at s: Slot) -> JournalEntry? {
+        var buf = [UInt8](repeating: 0, count: Int(s.bytes))
+        let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(s.bytes), off_t(s.offset)) }
+        guard n == Int(s.bytes), buf.last == 0x0A else { return nil }
+        return try? JSONDecoder().decode(JournalEntry.self, from: Data(buf.dropLast()))
+    }
 
     /// Whether a study with this record must be (re)processed: never seen, seen, left running by a crash, or failed
     /// for a transient reason with attempts left.
@@ -140,7 +176,7 @@ public final class Journal: @unchecked Sendable {
     public var counts: (done: Int, failed: Int) {
         lock.locked {
             var d = 0, f = 0
-            for r in records.values { if r.last.event == .done { d += 1 } else if r.last.event == .failed { f += 1 } }
+            for s in slots.values { if s.event == .done { d += 1 } else if s.event == .failed { f += 1 } }
             return (d, f)
         }
     }
