@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "hccedge", targets: ["hccedge"]),
         .executable(name: "make-synthetic-cohort", targets: ["MakeSyntheticCohort"]),
+        .executable(name: "bad-input-corpus", targets: ["BadInputCorpus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,6 +46,10 @@ let package = Package(
         .executableTarget(
             name: "MakeSyntheticCohort", dependencies: ["Imaging", "Radiomics", "Clinical"],
             path: "tools/synthetic-cohort", swiftSettings: niftiSwift),
+        // The reliability corpus generator (RELIABILITY.md §2): standalone (zlib only), builds in seconds.
+        .systemLibrary(name: "CZlib", path: "tools/bad-input-corpus/CZlib"),
+        .executableTarget(name: "BadInputCorpus", dependencies: ["CZlib"], path: "tools/bad-input-corpus", exclude: ["CZlib"],
+                          swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], swiftSettings: niftiSwift),
         .testTarget(name: "RadiomicsTests", dependencies: ["Radiomics", "Imaging"], swiftSettings: niftiSwift),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical", "Radiomics", "Imaging"], swiftSettings: niftiSwift),
