@@ -48,8 +48,7 @@ let package = Package(
             path: "tools/synthetic-cohort", swiftSettings: niftiSwift),
         // The reliability corpus generator (RELIABILITY.md §2): standalone (zlib only), builds in seconds.
         .systemLibrary(name: "CZlib", path: "tools/bad-input-corpus/CZlib"),
-        .executableTarget(name: "BadInputCorpus", dependencies: ["CZlib"], path: "tools/bad-input-corpus", exclude: ["CZlib"],
-                          swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "BadInputCorpus", dependencies: ["CZlib"], path: "tools/bad-input-corpus", exclude: ["CZlib"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], swiftSettings: niftiSwift),
         .testTarget(name: "RadiomicsTests", dependencies: ["Radiomics", "Imaging"], swiftSettings: niftiSwift),
         .testTarget(name: "ClinicalTests", dependencies: ["Clinical", "Radiomics", "Imaging"], swiftSettings: niftiSwift),
