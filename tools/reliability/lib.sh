@@ -77,8 +77,13 @@ d_init() {   # BASE [JQ-PATCH]
           rescan_seconds: 0.5, self_test_at_start: false, scan_depth: 1, processor: "assess"} | '"${2:-.}" > "$D_CONF"
 }
 
-d_start() {
-    "$RL_BIN" serve --config "$D_CONF" < /dev/null >> "$D_LOG" 2>&1 &
+d_start() {   # descriptors inherited from the caller (above 2) are closed: the fd samples count only the daemon's own
+    (
+        for f in /proc/"$BASHPID"/fd/*; do
+            f="${f##*/}"; if [ "$f" -gt 2 ] 2>/dev/null; then eval "exec $f>&-" 2>/dev/null || true; fi
+        done
+        exec "$RL_BIN" serve --config "$D_CONF" < /dev/null >> "$D_LOG" 2>&1
+    ) &
     D_PID=$!
 }
 
@@ -144,17 +149,25 @@ d_status_message() { jq -r '.message // ""' "$D_STATUS" 2>/dev/null; }
 
 d_check_results() {
     R_VISIBLE=0; R_HIDDEN=0; R_PROBLEMS=()
-    local p n
+    local p n files=()
     for p in "$D_RESULTS"/* "$D_RESULTS"/.[!.]*; do
         [ -e "$p" ] || continue
-        n="$(basename "$p")"
+        n="${p##*/}"
         case "$n" in
             .*) R_HIDDEN=$((R_HIDDEN + 1)); continue ;;
             filler) continue ;;
         esac
         R_VISIBLE=$((R_VISIBLE + 1))
-        json_field "$p/outcome.json" '.fingerprint | strings' >/dev/null \
-            || R_PROBLEMS+=("$n: visible result incomplete (outcome.json missing, unparseable or without fingerprint)")
+        files+=("$p/outcome.json")
+    done
+    [ ${#files[@]} -gt 0 ] || return 0
+    # one jq for all (thousands of folders in a soak): it must print one non-empty fingerprint per file;
+    # otherwise each file is checked alone to name the bad ones
+    local good; good="$(jq -r '.fingerprint | strings | select(length > 0)' "${files[@]}" 2>/dev/null | wc -l)" || good=-1
+    [ "$good" = ${#files[@]} ] && return 0
+    for p in "${files[@]}"; do
+        json_field "$p" '.fingerprint | strings' >/dev/null \
+            || R_PROBLEMS+=("$(basename "$(dirname "$p")"): visible result incomplete (outcome.json missing, unparseable or without fingerprint)")
     done
 }
 d_hidden_names() { (cd "$D_RESULTS" && ls -A | grep '^\.' || true); }
