@@ -23,7 +23,7 @@
 #   d_log_has TEXT              grep -F in the daemon's log
 #   wait_for TIMEOUT STEP CMD…  polls CMD until it succeeds (1 when TIMEOUT s pass; returns early when the
 #                               daemon died, after one last try)
-set -o pipefail
+set -o pipefail   # (so no pipeline here ends in `grep -q`: the writer, cut off early, would fail it with SIGPIPE)
 
 RL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RL_SHARED="${HCC_SHARED:-$RL_ROOT/../shared}"
