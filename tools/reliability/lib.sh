@@ -16,9 +16,13 @@
 #   j_done_studies              names of studies with a `done` event, one a line, unique
 #   j_last STUDY                the last journal entry of STUDY (compact JSON) or nothing
 #   j_event STUDY               its event (done/failed/running/seen) or "none"
+#   j_reason STUDY              its reason (or category); j_count STUDY EVENT: how many such events
+#   json_field FILE FILTER      the jq filter's output; fails when FILE does not parse or the output is empty
 #   d_status_state              status file: its state, "absent" or "unparseable"
+#   d_status_message            the status file's message
 #   d_check_results             visible result folders must hold a parsing outcome.json with a fingerprint;
 #                               sets R_VISIBLE (count), R_HIDDEN (count of .partial-* etc.), R_PROBLEMS (array)
+#   d_hidden_names              the hidden entries of the output folder (.partial-*, .old-*)
 #   d_pid_stats                 "RSS_kB FDS" of the daemon ("0 0" when not running)
 #   d_log_has TEXT              grep -F in the daemon's log
 #   wait_for TIMEOUT STEP CMD…  polls CMD until it succeeds (1 when TIMEOUT s pass; returns early when the
@@ -27,7 +31,6 @@ set -o pipefail   # (so no pipeline here ends in `grep -q`: the writer, cut off 
 
 RL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RL_SHARED="${HCC_SHARED:-$RL_ROOT/../shared}"
-[ -d "$RL_SHARED/ibsi" ] || RL_SHARED=/work/shared
 
 command -v jq >/dev/null || { echo "$(basename "$0"): needs jq" >&2; exit 2; }
 
@@ -48,6 +51,8 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }
 # ------------------------------------------------------------------------------------------------- studies
 rl_make_studies() {   # N OUT PREFIX [START]
     local n="$1" out="$2" prefix="$3" start="${4:-0}" k name d tmp text
+    [ -f "$RL_SHARED/ibsi/digital_phantom/image.nii.gz" ] \
+        || { echo "$(basename "$0"): no IBSI digital phantom under $RL_SHARED (set HCC_SHARED)" >&2; return 2; }
     mkdir -p "$out"
     tmp="$(mktemp -d)"
     gzip -dc "$RL_SHARED/ibsi/digital_phantom/image.nii.gz" > "$tmp/image.nii"
