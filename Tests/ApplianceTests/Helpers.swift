@@ -23,8 +23,8 @@ let packageRoot: String = {
     return parts.joined(separator: "/")
 }()
 
-/// The shared IBSI material (read-only, outside the project).
-let sharedIBSI = packageRoot + "/../shared/ibsi"
+/// The shared IBSI material (read-only, outside the project): `$HCCEDGE_SHARED/ibsi` (set by tools/test), else ../shared/ibsi.
+let sharedIBSI = (getenv("HCCEDGE_SHARED").map { String(cString: $0) } ?? packageRoot + "/../shared") + "/ibsi"
 
 func writeText(_ path: String, _ text: String) throws {
     let dir = String(path[..<path.lastIndex(of: "/")!])

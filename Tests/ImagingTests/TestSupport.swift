@@ -41,8 +41,9 @@ func writeBytes(_ bytes: [UInt8], _ path: String) {
 /// Reads a whole file.
 func readAll(_ path: String) -> [UInt8] { (try? FileIO.readBytes(path, limit: 1 << 30)) ?? [] }
 
-/// The shared IBSI folder (../shared/ibsi relative to the package root).
+/// The shared IBSI folder: `$HCCEDGE_SHARED/ibsi` (set by tools/test), else ../shared/ibsi beside the package root.
 let ibsiRoot: String = {
+    if let s = getenv("HCCEDGE_SHARED") { return String(cString: s) + "/ibsi" }
     var path = #filePath
     for _ in 0..<3 { if let i = path.lastIndex(of: "/") { path = String(path[..<i]) } }
     return path + "/../shared/ibsi"

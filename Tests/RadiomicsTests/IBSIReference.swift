@@ -5,14 +5,14 @@ import Radiomics
 import Glibc
 #endif
 
-/// Paths to the read-only IBSI material beside the project (`../shared/ibsi`).
+/// Paths to the read-only IBSI material: `$HCCEDGE_SHARED/ibsi` (set by tools/test), else `../shared/ibsi`.
 enum SharedData {
     static let projectRoot: String = {
         var p = String(#filePath)
         for _ in 0..<3 { p = String(p[..<p.lastIndex(of: "/")!]) }   // Tests/RadiomicsTests/file → root
         return p
     }()
-    static let ibsi = projectRoot + "/../shared/ibsi"
+    static let ibsi = (getenv("HCCEDGE_SHARED").map { String(cString: $0) } ?? projectRoot + "/../shared") + "/ibsi"
     static let digitalPhantom = (ibsi + "/digital_phantom/image.nii.gz", ibsi + "/digital_phantom/mask.nii.gz")
     static let ctPhantom = (ibsi + "/ct_phantom/image.nii.gz", ibsi + "/ct_phantom/mask.nii.gz")
 }

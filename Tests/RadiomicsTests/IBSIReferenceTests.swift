@@ -28,6 +28,14 @@ let knownIBSIIssues: [String: String] = [:]
         }
     }
 
+    /// The table is read whole (counts from the issue: 482 digital-phantom rows, 1,321 for configs A–E): a missing
+    /// or truncated table fails here instead of leaving the parameterised tests below without cases.
+    @Test func referenceTableIsReadWhole() {
+        #expect(ReferenceRow.rows(dataSet: "digital phantom").count == 482)
+        let configs = ["config A", "config B", "config C", "config D", "config E"]
+        #expect(configs.map { ReferenceRow.rows(dataSet: $0).count }.reduce(0, +) == 1321)
+    }
+
     @Test("IBSI digital phantom", arguments: ReferenceRow.rows(dataSet: "digital phantom"))
     func digitalPhantom(_ row: ReferenceRow) { Self.check(row) }
 

@@ -30,7 +30,7 @@
 set -o pipefail   # (so no pipeline here ends in `grep -q`: the writer, cut off early, would fail it with SIGPIPE)
 
 RL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-RL_SHARED="${HCC_SHARED:-$RL_ROOT/../shared}"
+RL_SHARED=$("$RL_ROOT/tools/shared-dir" 2>/dev/null || echo "$RL_ROOT/../shared")
 
 command -v jq >/dev/null || { echo "$(basename "$0"): needs jq" >&2; exit 2; }
 
@@ -52,7 +52,7 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }
 rl_make_studies() {   # N OUT PREFIX [START]
     local n="$1" out="$2" prefix="$3" start="${4:-0}" k name d tmp text
     [ -f "$RL_SHARED/ibsi/digital_phantom/image.nii.gz" ] \
-        || { echo "$(basename "$0"): no IBSI digital phantom under $RL_SHARED (set HCC_SHARED)" >&2; return 2; }
+        || { echo "$(basename "$0"): no IBSI digital phantom under $RL_SHARED (set HCCEDGE_SHARED)" >&2; return 2; }
     mkdir -p "$out"
     tmp="$(mktemp -d)"
     gzip -dc "$RL_SHARED/ibsi/digital_phantom/image.nii.gz" > "$tmp/image.nii"
