@@ -226,9 +226,10 @@ enum FFT {
             } } }
         }
 
-        /// `run` on two signals at once, one per SIMD lane (each lane performs exactly `run`'s operations).
-        static func run2(_ n: Int, _ re: UnsafeMutablePointer<SIMD2<Double>>, _ im: UnsafeMutablePointer<SIMD2<Double>>,
-                         _ rev: UnsafePointer<Int>, _ cosT: UnsafePointer<Double>, _ sinT: UnsafePointer<Double>) {
+        /// Iterative decimation-in-time transform of `n` contiguous values — `Double`s, or `SIMD2<Double>`s to
+        /// transform two signals at once (each lane performs exactly the scalar operations).
+        static func run<V: FFTValue>(_ n: Int, _ re: UnsafeMutablePointer<V>, _ im: UnsafeMutablePointer<V>,
+                                     _ rev: UnsafePointer<Int>, _ cosT: UnsafePointer<Double>, _ sinT: UnsafePointer<Double>) {
             var i = 0
             while i < n {
                 let j = rev[i]
@@ -260,39 +261,14 @@ enum FFT {
                 size <<= 1
             }
         }
-
-        /// Iterative decimation-in-time transform of `n` contiguous values.
-        static func run(_ n: Int, _ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>,
-                        _ rev: UnsafePointer<Int>, _ cosT: UnsafePointer<Double>, _ sinT: UnsafePointer<Double>) {
-            var i = 0
-            while i < n {
-                let j = rev[i]
-                if i < j {
-                    let tr = re[i]; re[i] = re[j]; re[j] = tr
-                    let ti = im[i]; im[i] = im[j]; im[j] = ti
-                }
-                i += 1
-            }
-            var size = 2
-            while size <= n {
-                let half = size / 2, step = n / size
-                var start = 0
-                while start < n {
-                    var k = 0, w = 0
-                    var a = re + start, b = im + start
-                    while k < half {
-                        let wr = cosT[w], wi = sinT[w]
-                        let br = a[half], bi = b[half]
-                        let vr = br * wr - bi * wi, vi = br * wi + bi * wr
-                        let ar = a.pointee, ai = b.pointee
-                        a[half] = ar - vr; b[half] = ai - vi
-                        a.pointee = ar + vr; b.pointee = ai + vi
-                        a += 1; b += 1; k += 1; w += step
-                    }
-                    start += size
-                }
-                size <<= 1
-            }
-        }
     }
 }
+
+/// A value the FFT transforms: one `Double`, or one per SIMD lane (lane-wise IEEE operations, same order).
+protocol FFTValue {
+    static func + (a: Self, b: Self) -> Self
+    static func - (a: Self, b: Self) -> Self
+    static func * (a: Self, b: Double) -> Self
+}
+extension Double: FFTValue {}
+extension SIMD2: FFTValue where Scalar == Double {}

@@ -98,7 +98,7 @@ extension SpatialAutocorrelation {
                     return
                 }
                 for i in 0..<gx { pair[i][1] = tr[i]; pair[gx + i][1] = ti[i] }
-                xPlan.withTables { FFT.Plan.run2(gx, pair, pair + gx, $0, $1, $2) }
+                xPlan.withTables { FFT.Plan.run(gx, pair, pair + gx, $0, $1, $2) }
                 put({ pair[$0][0] }, { pair[gx + $0][0] }, pendingID)
                 put({ pair[$0][1] }, { pair[gx + $0][1] }, id)
                 pendingID = -1
@@ -158,7 +158,7 @@ extension SpatialAutocorrelation {
                         } else {
                             let re1 = re0 + 2 * gy, im1 = re1 + gy
                             for j in 0..<gy { pair[j] = D2(re0[j], re1[j]); pair[gy + j] = D2(im0[j], im1[j]) }
-                            yPlan.withTables { FFT.Plan.run2(gy, pair, pair + gy, $0, $1, $2) }
+                            yPlan.withTables { FFT.Plan.run(gy, pair, pair + gy, $0, $1, $2) }
                             for j in 0..<gy { re0[j] = pair[j][0]; re1[j] = pair[j][1]; im0[j] = pair[gy + j][0]; im1[j] = pair[gy + j][1] }
                         }
                         t += 2
