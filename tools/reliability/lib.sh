@@ -49,13 +49,13 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }
 
 # ------------------------------------------------------------------------------------------------- studies
-rl_make_studies() {   # N OUT PREFIX [START]
-    local n="$1" out="$2" prefix="$3" start="${4:-0}" k name d tmp text
-    [ -f "$RL_SHARED/ibsi/digital_phantom/image.nii.gz" ] \
-        || { echo "$(basename "$0"): no IBSI digital phantom under $RL_SHARED (set HCCEDGE_SHARED)" >&2; return 2; }
+rl_make_studies() {   # N OUT PREFIX [START] [PHANTOM: digital_phantom (default, ~10 ms of work) | ct_phantom (~0.4 s)]
+    local n="$1" out="$2" prefix="$3" start="${4:-0}" ph="$RL_SHARED/ibsi/${5:-digital_phantom}" k name d tmp text
+    [ -f "$ph/image.nii.gz" ] \
+        || { echo "$(basename "$0"): no IBSI phantom at $ph (set HCCEDGE_SHARED)" >&2; return 2; }
     mkdir -p "$out"
     tmp="$(mktemp -d)"
-    gzip -dc "$RL_SHARED/ibsi/digital_phantom/image.nii.gz" > "$tmp/image.nii"
+    gzip -dc "$ph/image.nii.gz" > "$tmp/image.nii"
     for ((k = start; k < start + n; k++)); do
         printf -v name '%s-%04d' "$prefix" "$k"
         d="$out/$name"; mkdir -p "$d"
@@ -65,7 +65,7 @@ rl_make_studies() {   # N OUT PREFIX [START]
         { printf "%s" "$text"; head -c $((80 - ${#text})) /dev/zero; } \
             | dd of="$tmp/img.nii" bs=1 seek=148 conv=notrunc status=none
         gzip -n -c "$tmp/img.nii" > "$d/venous.nii.gz"
-        cp "$RL_SHARED/ibsi/digital_phantom/mask.nii.gz" "$d/venous_mask.nii.gz"
+        cp "$ph/mask.nii.gz" "$d/venous_mask.nii.gz"
     done
     rm -rf "$tmp"
 }
