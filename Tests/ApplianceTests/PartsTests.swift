@@ -128,7 +128,7 @@ import Radiomics
             #expect(journal.record("0000000000000005")?.attempts == 2)
             #expect(journal.record("0000000000000005")?.order == 900)
             #expect(journal.record("0000000000000006")?.order == 20)
-            #expect(journal.fingerprint(forListing: "listing-42") == "000000000000002a")
+            #expect(journal.record(forListing: "listing-42")?.last.fingerprint == "000000000000002a")
             #expect(journal.record("000000000000ffff") == nil)
             #expect(journal.counts.done == 256 && journal.counts.failed == 43)
         }

@@ -158,8 +158,7 @@ public final class Daemon: @unchecked Sendable {
         guard let journal else { return false }
         let listing = Daemon.listingHash(s)
         // Known listing whose study needs no work (e.g. after a restart): no need to read its bytes again.
-        if let known = journal.fingerprint(forListing: listing), let r = journal.record(known),
-           !Journal.needsWork(r, maxAttempts: config.maxAttempts) {
+        if let r = journal.record(forListing: listing), !Journal.needsWork(r, maxAttempts: config.maxAttempts) {
             alreadyHandled(s, r, now: now)
             return false
         }

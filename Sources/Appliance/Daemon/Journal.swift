@@ -136,9 +136,12 @@ public final class Journal: @unchecked Sendable {
     /// Order of the newest event (-1 for an empty journal); see `JournalRecord.order`.
     public var latestOrder: Int { lock.locked { lastOrder } }
 
-    /// The fingerprint last recorded for a listing hash, nil when unknown.
-    public func fingerprint(forListing l: String) -> String? {
-        lock.locked { byListing[Journal.key(l)].flatMap { slots[$0] }.flatMap { entry(at: $0)?.fingerprint } }
+    /// The record of the study last recorded with this listing hash (one read of its line), nil when unknown.
+    public func record(forListing l: String) -> JournalRecord? {
+        lock.locked {
+            guard let k = byListing[Journal.key(l)], let s = slots[k], let last = entry(at: s) else { return nil }
+            return JournalRecord(last: last, attempts: Int(s.attempts), order: Int(s.order))
+        }
     }
 
     /// The record of a fingerprint, nil when never seen. Its last event is read back from the file; should that
