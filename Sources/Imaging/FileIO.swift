@@ -4,6 +4,15 @@ import Glibc
 
 /// Small POSIX file helpers (no Foundation): whole-file reads and atomic writes.
 public enum FileIO {
+    /// Size of `path`, which must be a regular file: a named pipe or a device would block a reader or never end.
+    /// `what` names the file in the errors ("cannot open image data: …", "image data is not a regular file").
+    static func regularFileSize(_ path: String, naming what: String = "") throws -> Int {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw IngestError(path, "cannot open\(what.isEmpty ? "" : " " + what): \(errnoText())") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw IngestError(path, "\(what.isEmpty ? "not" : what + " is not") a regular file") }
+        return Int(st.st_size)
+    }
+
     /// Reads a whole file; refuses files larger than `limit` bytes.
     public static func readBytes(_ path: String, limit: Int = 64 << 20) throws -> [UInt8] {
         guard let f = fopen(path, "rb") else { throw IngestError(path, "cannot open: \(errnoText())") }

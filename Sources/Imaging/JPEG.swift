@@ -17,10 +17,7 @@ public struct JPEGImage: Sendable {
 
     /// Decodes `path` through libjpeg; corrupt or truncated files throw (libjpeg warnings count as errors).
     public static func decode(_ path: String) throws -> JPEGImage {
-        // Only regular files: opening a named pipe (or a symlink to a device) would block or never end.
-        var st = stat()
-        guard stat(path, &st) == 0 else { throw IngestError(path, "cannot open: \(FileIO.errnoText())") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw IngestError(path, "not a regular file") }
+        _ = try FileIO.regularFileSize(path)
         var out: UnsafeMutablePointer<UInt8>? = nil
         var w: Int32 = 0, h: Int32 = 0, c: Int32 = 0
         var msg = [CChar](repeating: 0, count: 256)

@@ -56,9 +56,7 @@ struct NIfTIHeader {
 
     /// Reads and checks the header of `path` (.nii, .nii.gz, .hdr, .hdr.gz).
     static func read(_ path: String) throws -> NIfTIHeader {
-        var st = stat()
-        guard stat(path, &st) == 0 else { throw IngestError(path, "cannot open: \(FileIO.errnoText())") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw IngestError(path, "not a regular file") }
+        _ = try FileIO.regularFileSize(path)
         var file: znzFile? = znzopen(path, "rb", nifti_is_gzfile(path))
         guard let f = file else { throw IngestError(path, "cannot open: \(FileIO.errnoText())") }
         defer { Xznzclose(&file) }

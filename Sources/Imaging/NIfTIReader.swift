@@ -58,16 +58,14 @@ final class NIfTIFile {
         // before any read). Compressed data cannot be sized without inflating, but deflate expands at most 1032:1:
         // a gzip file too small to hold the promised bytes is refused before any slice buffer is allocated
         // (a 300-byte .nii.gz declaring a 32767×32767 float64 slice would otherwise allocate 8.6 GB).
-        var st = stat()
-        guard stat(dataPath, &st) == 0 else { throw IngestError(dataPath, "cannot open image data: \(FileIO.errnoText())") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw IngestError(dataPath, "image data is not a regular file") }
+        let size = try FileIO.regularFileSize(dataPath, naming: "image data")
         let need = dataOffset + header.dataBytes
         if nifti_is_gzfile(dataPath) == 0 {
-            if Int(st.st_size) < need {
-                throw IngestError(dataPath, "truncated: header promises \(need) bytes (vox_offset \(dataOffset) + \(header.dims) \(header.datatype)), file has \(st.st_size)")
+            if size < need {
+                throw IngestError(dataPath, "truncated: header promises \(need) bytes (vox_offset \(dataOffset) + \(header.dims) \(header.datatype)), file has \(size)")
             }
-        } else if need / 1032 > Int(st.st_size) + 64 {
-            throw IngestError(dataPath, "truncated: header promises \(need) bytes (\(header.dims) \(header.datatype)), more than a \(st.st_size)-byte gzip file can hold")
+        } else if need / 1032 > size + 64 {
+            throw IngestError(dataPath, "truncated: header promises \(need) bytes (\(header.dims) \(header.datatype)), more than a \(size)-byte gzip file can hold")
         }
         geometry = try NIfTIFile.geometry(of: n.pointee, header: header, path: path)
         ok = true

@@ -10,8 +10,10 @@ public struct FeatureInput: Sendable {
     public init(region: Region, levels: GreyLevels, settings: ExtractionSettings) {
         self.region = region; self.levels = levels; self.settings = settings
     }
-    /// The shared zone labelling for slice-wise (2D, 2.5D) or volume (3D) zones, if made.
-    func zoneMap(sliceWise: Bool) -> ZoneMap? { sliceWise ? inPlaneZones : volumeZones }
+    /// The zone labelling for slice-wise (2D, 2.5D) or volume (3D) zones: the shared one if made, else a new one.
+    func zoneMap(sliceWise: Bool) -> ZoneMap {
+        (sliceWise ? inPlaneZones : volumeZones) ?? ZoneMap(levels, linkage: settings.distance, inPlane: sliceWise)
+    }
 }
 
 /// Runs preprocessing and every selected family, in a fixed order (the CSV's row order).

@@ -10,8 +10,7 @@ public enum GLDZM {
             return undefinedFeatures(table, aggregations: aggs, reason: "morphological mask does not match the grey levels")
         }
         return aggregatedFeatures(table, aggregations: aggs) { sliceWise in
-            matrices(input.levels, morphMask: input.region.morphMask, sliceWise: sliceWise,
-                     zones: input.zoneMap(sliceWise: sliceWise) ?? ZoneMap(input.levels, linkage: input.settings.distance, inPlane: sliceWise))
+            matrices(input.levels, morphMask: input.region.morphMask, sliceWise: sliceWise, zones: input.zoneMap(sliceWise: sliceWise))
         }
     }
 

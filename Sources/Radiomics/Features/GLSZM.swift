@@ -6,8 +6,7 @@ public enum GLSZM {
         let aggs = input.settings.zoneAggregations
         if let problem = zoneInputProblem(input) { return undefinedFeatures(table, aggregations: aggs, reason: problem) }
         return aggregatedFeatures(table, aggregations: aggs) { sliceWise in
-            matrices(input.levels, sliceWise: sliceWise,
-                     zones: input.zoneMap(sliceWise: sliceWise) ?? ZoneMap(input.levels, linkage: input.settings.distance, inPlane: sliceWise))
+            matrices(input.levels, sliceWise: sliceWise, zones: input.zoneMap(sliceWise: sliceWise))
         }
     }
 
